@@ -151,8 +151,9 @@ make_fallback() {
   local dir=$1 parent
   parent=$(dirname "$dir")
   mkdir_0755 "$parent"
-  [ ! -L "$parent" ] && [ "$(stat -c %u "$parent")" = "$(id -u)" ] ||
+  if [ -L "$parent" ] || [ "$(stat -c %u "$parent")" != "$(id -u)" ]; then
     die "$parent is not a directory owned by $(id -un); remove it and retry"
+  fi
   mkdir_0755 "$dir"
   [ $IS_ROOT -eq 1 ] && chown postgres: "$dir"
   return 0
