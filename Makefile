@@ -1,0 +1,98 @@
+# parity - build, run and test. `make run` and `make test` do all the set-up
+# on a fresh Debian 12 machine (as root); see README.md.
+
+PKGS      := gdal proj libmicrohttpd libpq json-c zlib
+CC        ?= cc
+SAN       ?=
+WERROR    ?=
+BUILD     := build$(if $(SAN),/san)
+CFLAGS    ?= -O2 -g
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CFLAGS    += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla \
+             -Iinclude -MMD -MP $(if $(WERROR),-Werror) \
+             $(if $(SAN),$(SAN_FLAGS))
+LDFLAGS   += $(if $(SAN),$(SAN_FLAGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS    += $(PKG_LIBS) -lpthread -lm
+
+SRCS      := $(wildcard src/*.c)
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
+             $(BUILD)/obj/sql_embedded.o
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/obj/unit/%.o,$(UNIT_SRCS))
+SQL_FILES := $(wildcard sql/migrations/*.sql sql/queries/*.sql)
+
+.PHONY: all deps web run test unit bench fuzz lint format clean db-start db-stop
+
+all: $(BUILD)/parity
+
+$(BUILD)/parity: $(BUILD)/obj/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/test-unit: $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/unit/%.o: tests/unit/%.c | $(BUILD)/obj/unit
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -c -o $@ $<
+
+$(BUILD)/obj/sql_embedded.o: $(BUILD)/gen/sql_embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/sql_embedded.c: $(SQL_FILES) scripts/embed-sql.sh | $(BUILD)/gen
+	scripts/embed-sql.sh sql $@
+
+$(BUILD)/obj $(BUILD)/obj/unit $(BUILD)/gen:
+	mkdir -p $@
+
+# Installs whatever of Debian's packages (and Node.js) is missing.
+deps:
+	scripts/deps.sh
+
+# The page: OpenLayers from npm (committed lock file), bundled into build/web.
+web:
+	web/build.sh build/web
+
+unit: $(BUILD)/test-unit
+	$(BUILD)/test-unit
+
+# `make run`: everything from a fresh machine to the map on :8080.
+run: deps
+	$(MAKE) all web
+	scripts/run.sh
+
+# `make test`: the whole suite against a throwaway private PostGIS; the last
+# line is `N passed, N failed`.
+test: deps
+	$(MAKE) all web $(BUILD)/test-unit
+	tests/run.sh
+
+bench: deps
+	scripts/deps.sh bench
+	$(MAKE) all web
+	tests/bench/run.sh
+
+fuzz:
+	scripts/deps.sh fuzz
+	tests/fuzz/run.sh
+
+db-start:
+	scripts/pg.sh start run
+db-stop:
+	scripts/pg.sh stop run
+
+lint:
+	clang-format --dry-run --Werror src/*.c include/parity/*.h tests/unit/*.c
+	@! grep -nE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src/*.c include/parity/*.h \
+	    || (echo "lint: use snprintf/memcpy/strtol/strtok_r instead" && false)
+
+format:
+	clang-format -i src/*.c include/parity/*.h tests/unit/*.c
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/unit/*.d)

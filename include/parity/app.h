@@ -1,0 +1,39 @@
+/*
+ * app.h - what `parity serve` answers: routes to handlers.
+ *
+ * The app owns the database pool and the LISTEN/NOTIFY listener, and turns
+ * each http_request into an answer: health, TileJSON, tiles, the JSON API
+ * and the page's static files. Created once, shared by every connection
+ * thread (all of its functions are thread-safe).
+ */
+#ifndef PARITY_APP_H
+#define PARITY_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parity/http.h"
+#include "parity/status.h"
+
+typedef struct app_config {
+    const char *db;              /* libpq conninfo ("" for PG* variables) */
+    const char *web_root;        /* directory of the page's files */
+    int pool_size;
+    int statement_timeout_ms;
+    int pool_wait_ms;
+    int max_zoom;
+    int max_features;            /* per tile */
+    const char *cache_control;   /* for tiles and API reads */
+} app_config;
+
+typedef struct app app;
+
+/* Creates the app; the database may be down (it is connected lazily and
+ * reconnected on its own). NULL with err on failure. */
+app *app_new(const app_config *cfg, char *err, size_t errlen);
+void app_free(app *a);
+
+/* The http_handler_fn for the server (ctx is the app). */
+void app_handle(void *ctx, const http_request *req, http_response *res);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * db.h - the only module that speaks libpq.
+ *
+ * A db_conn is one PostgreSQL connection that runs the named queries of
+ * sql/queries as prepared statements (prepared once per connection, on
+ * first use or all at once with db_prepare_all). Every value is a bound text
+ * parameter; nothing is spliced into SQL. A db_pool hands out a bounded
+ * number of connections to server threads, reconnecting broken ones, and a
+ * db_listener follows LISTEN/NOTIFY on its own connection and thread.
+ *
+ * Errors map to statuses: connection failures to PARITY_ERR_UNAVAILABLE, a
+ * statement timeout to PARITY_ERR_TIMEOUT, data and constraint errors to
+ * PARITY_ERR_INPUT or PARITY_ERR_CONFLICT, anything else to
+ * PARITY_ERR_INTERNAL; err receives the server's message.
+ *
+ * A db_conn is not thread-safe: one thread uses it at a time (the pool
+ * guarantees that). The pool and the listener are thread-safe.
+ */
+#ifndef PARITY_DB_H
+#define PARITY_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parity/status.h"
+
+typedef struct db_conn db_conn;
+typedef struct db_result db_result;
+typedef struct db_pool db_pool;
+typedef struct db_listener db_listener;
+
+/* Opens a connection. conninfo may be a libpq keyword string or URI, or
+ * NULL/"" for libpq's PG* environment. statement_timeout_ms 0 means none. */
+parity_status db_connect(const char *conninfo, int statement_timeout_ms,
+                         db_conn **out, char *err, size_t errlen);
+
+/* Closes the connection; NULL is fine. */
+void db_close(db_conn *conn);
+
+/* True while the connection is usable. */
+bool db_conn_ok(const db_conn *conn);
+
+/* Runs SQL text without parameters (may hold several statements). */
+parity_status db_exec(db_conn *conn, const char *sql, char *err, size_t errlen);
+
+/* Runs the named query of sql/queries with text parameters (NULL for SQL
+ * NULL). *out (owned by the caller, free with db_result_free) holds the rows;
+ * out may be NULL when the rows are not wanted. */
+parity_status db_query(db_conn *conn, const char *name, int n_params,
+                       const char *const *params, db_result **out, char *err,
+                       size_t errlen);
+
+/* Like db_query for SQL text written in code (the CLI's one-off statements);
+ * never for text that came from outside. */
+parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
+                           const char *const *params, db_result **out,
+                           char *err, size_t errlen);
+
+/* Prepares every query of sql/queries now, so a broken query fails at
+ * start-up; err names the query. */
+parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen);
+
+/* Applies the migrations of sql/migrations that are not yet recorded in
+ * schema_migrations, each in its own transaction under an advisory lock.
+ * *applied receives how many ran. Running it twice changes nothing. */
+parity_status db_migrate(db_conn *conn, int *applied, char *err,
+                         size_t errlen);
+
+int db_result_rows(const db_result *result);
+int db_result_columns(const db_result *result);
+const char *db_result_column_name(const db_result *result, int column);
+/* The value as text ("" for NULL; check db_result_is_null). Valid until the
+ * result is freed. */
+const char *db_result_value(const db_result *result, int row, int column);
+size_t db_result_length(const db_result *result, int row, int column);
+bool db_result_is_null(const db_result *result, int row, int column);
+/* Rows touched by an INSERT/UPDATE/DELETE. */
+long db_result_affected(const db_result *result);
+void db_result_free(db_result *result);
+
+/*
+ * The pool: size connections at most, opened lazily and reopened when they
+ * break. db_pool_acquire waits up to acquire_timeout_ms for a free slot and
+ * gives PARITY_ERR_UNAVAILABLE (database down) or PARITY_ERR_TIMEOUT (pool
+ * exhausted). Each new connection runs db_prepare_all when prepare is true.
+ */
+db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
+                     int acquire_timeout_ms, bool prepare);
+void db_pool_free(db_pool *pool);
+parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
+                              size_t errlen);
+/* Gives the connection back; a broken one is closed and its slot reopened
+ * on next use. */
+void db_pool_release(db_pool *pool, db_conn *conn);
+void db_pool_stats(db_pool *pool, int *size, int *in_use, int *waiting);
+
+/*
+ * The listener: LISTEN channel on a connection of its own, on its own
+ * thread. on_notify receives each payload; on_reconnect is called after the
+ * connection was lost and restored (notices may have been missed, so the
+ * caller should drop what it cached). Both run on the listener's thread.
+ */
+typedef void (*db_notify_fn)(void *ctx, const char *payload);
+typedef void (*db_reconnect_fn)(void *ctx);
+db_listener *db_listener_start(const char *conninfo, const char *channel,
+                               db_notify_fn on_notify,
+                               db_reconnect_fn on_reconnect, void *ctx);
+bool db_listener_connected(db_listener *listener);
+void db_listener_stop(db_listener *listener);
+
+#endif

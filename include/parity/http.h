@@ -1,0 +1,96 @@
+/*
+ * http.h - the HTTP server; the only module that speaks libmicrohttpd.
+ *
+ * It parses nothing but HTTP itself: each request becomes an http_request
+ * (method, decoded path, query arguments, the headers parity cares about,
+ * the body up to a cap) handed to one handler function, which fills an
+ * http_response. The server adds the security headers every answer carries,
+ * writes one access-log line per request, and frees per-request state in
+ * exactly one place (libmicrohttpd's completion callback).
+ *
+ * Threading: thread-per-connection. Handlers block on the database; with a
+ * thread per connection a slow tile never holds up a cached one, and
+ * keep-alive connections from the page reuse their thread. The handler is
+ * called from many threads at once and must be thread-safe.
+ */
+#ifndef PARITY_HTTP_H
+#define PARITY_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parity/buf.h"
+#include "parity/status.h"
+
+typedef struct http_pair {
+    const char *key, *value;
+} http_pair;
+
+typedef struct http_request {
+    const char *method;          /* "GET", "POST", ... */
+    const char *path;            /* percent-decoded, without the query */
+    const http_pair *args;       /* query arguments, in order, decoded */
+    size_t n_args;
+    const char *if_none_match;   /* header values or NULL */
+    const char *accept_encoding;
+    const char *accept;
+    const char *authorization;
+    const char *origin;
+    const char *content_type;
+    const char *body;            /* NUL-terminated, NULL when none */
+    size_t body_len;
+    const char *client;          /* client address as text */
+} http_request;
+
+/* Borrowed body bytes are released through this when sent. */
+typedef void (*http_release_fn)(void *ctx);
+
+typedef struct http_response {
+    int status;                  /* 200 unless set */
+    const char *content_type;    /* static string */
+    parity_buf body;             /* owned body (used when shared is NULL) */
+    const void *shared;          /* or borrowed bytes ... */
+    size_t shared_len;
+    http_release_fn release;     /* ... released with this (may be NULL) */
+    void *release_ctx;
+    char etag[48];               /* quoted strong ETag, or "" */
+    const char *cache_control;   /* static string or NULL */
+    const char *content_encoding;/* "gzip" or NULL */
+    const char *vary;            /* "Accept-Encoding" or NULL */
+    char location[256];          /* Location for 201, or "" */
+    int retry_after;             /* seconds for 503, 0 for none */
+    const char *allow_origin;    /* CORS: the origin to allow, or NULL */
+    const char *cache_state;     /* "hit", "miss" or NULL, for the access log */
+} http_response;
+
+typedef void (*http_handler_fn)(void *ctx, const http_request *req,
+                                http_response *res);
+
+typedef struct http_server_config {
+    const char *listen;          /* "HOST:PORT" ([v6]:port too) */
+    int connection_limit;        /* open connections at most */
+    int per_client_limit;        /* open connections per client address */
+    int idle_timeout_s;          /* idle keep-alive and slow clients */
+    size_t body_limit;           /* request body cap, 413 past it */
+    size_t header_limit;         /* request header memory, 431 past it */
+} http_server_config;
+
+typedef struct http_server http_server;
+
+/* Looks up the first query argument named key, or NULL. */
+const char *http_request_arg(const http_request *req, const char *key);
+
+/* Starts serving; handler runs on the connection threads. NULL on failure
+ * with err saying why (address in use, bad address, ...). */
+http_server *http_server_start(const http_server_config *cfg,
+                               http_handler_fn handler, void *ctx, char *err,
+                               size_t errlen);
+
+/* The port actually bound (useful with port 0). */
+int http_server_port(const http_server *server);
+
+/* Stops accepting, lets in-flight requests finish for up to grace_ms, then
+ * stops. NULL is fine. */
+void http_server_stop(http_server *server, int grace_ms);
+
+#endif

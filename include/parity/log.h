@@ -1,0 +1,21 @@
+/*
+ * log.h - one line per event, as key=value pairs, on standard error.
+ *
+ * `log_event("info", "server.start", "listen=%s", addr)` writes
+ * `ts=2026-11-29T10:00:00.123Z level=info event=server.start listen=...`.
+ * Values that may hold spaces or quotes go through log_quote. Never pass
+ * secrets or tokens. Thread-safe: each line is written with one call.
+ */
+#ifndef PARITY_LOG_H
+#define PARITY_LOG_H
+
+#include <stddef.h>
+
+void log_event(const char *level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes value into out (size outlen) quoted and escaped when it holds a
+ * space, quote, '=' or control byte; otherwise copied. Returns out. */
+const char *log_quote(const char *value, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,131 @@
+/* cmd_serve.c - `parity serve`: settings, start, wait for a signal, stop. */
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parity/app.h"
+#include "parity/cli.h"
+#include "parity/http.h"
+#include "parity/log.h"
+#include "parity/options.h"
+
+typedef struct serve_args {
+    const char *db, *listen, *web_root, *cache_control;
+    long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
+        max_features, connection_limit, per_client_limit, idle_timeout_s,
+        body_limit, header_limit, shutdown_grace_ms;
+} serve_args;
+
+#define ARG(field) offsetof(serve_args, field)
+static const option_spec SERVE_OPTIONS[] = {
+    {"--db", NULL, OPTION_STRING, NULL, 0, 0, ARG(db), "CONNINFO",
+     "database (libpq connection string or URI)"},
+    {"--listen", "PARITY_LISTEN", OPTION_STRING, "127.0.0.1:8080", 0, 0,
+     ARG(listen), "HOST:PORT", "address to serve on"},
+    {"--web-root", "PARITY_WEB_ROOT", OPTION_STRING, "build/web", 0, 0,
+     ARG(web_root), "DIR", "directory of the map page (built by `make web`)"},
+    {"--pool-size", "PARITY_POOL_SIZE", OPTION_INT, "8", 1, 256, ARG(pool_size),
+     "N", "database connections at most"},
+    {"--statement-timeout", "PARITY_STATEMENT_TIMEOUT_MS", OPTION_INT, "5000",
+     100, 600000, ARG(statement_timeout_ms), "MS",
+     "longest a database query may run"},
+    {"--pool-wait", "PARITY_POOL_WAIT_MS", OPTION_INT, "5000", 0, 600000,
+     ARG(pool_wait_ms), "MS", "longest a request waits for a free connection"},
+    {"--max-zoom", "PARITY_MAX_ZOOM", OPTION_INT, "22", 0, 22, ARG(max_zoom),
+     "Z", "highest tile zoom answered"},
+    {"--max-features", "PARITY_MAX_FEATURES", OPTION_INT, "20000", 1, 10000000,
+     ARG(max_features), "N", "most features in one tile"},
+    {"--cache-control", "PARITY_CACHE_CONTROL", OPTION_STRING,
+     "public, max-age=60", 0, 0, ARG(cache_control), "VALUE",
+     "Cache-Control of tiles and API reads"},
+    {"--connection-limit", "PARITY_CONNECTION_LIMIT", OPTION_INT, "1000", 1,
+     100000, ARG(connection_limit), "N", "open client connections at most"},
+    {"--per-client-limit", "PARITY_PER_CLIENT_LIMIT", OPTION_INT, "0", 0, 100000,
+     ARG(per_client_limit), "N",
+     "open connections per client address (0: no limit)"},
+    {"--idle-timeout", "PARITY_IDLE_TIMEOUT_S", OPTION_INT, "30", 1, 3600,
+     ARG(idle_timeout_s), "S", "close connections idle this long"},
+    {"--body-limit", "PARITY_BODY_LIMIT", OPTION_SIZE, "1M", 1024, 1073741824,
+     ARG(body_limit), "SIZE", "largest request body (413 past it)"},
+    {"--header-limit", "PARITY_HEADER_LIMIT", OPTION_SIZE, "32k", 4096, 1048576,
+     ARG(header_limit), "SIZE", "memory for one request's headers"},
+    {"--shutdown-grace", "PARITY_SHUTDOWN_GRACE_MS", OPTION_INT, "10000", 0,
+     600000, ARG(shutdown_grace_ms), "MS",
+     "on SIGTERM, how long in-flight requests may take to finish"},
+};
+#undef ARG
+#define N_SERVE_OPTIONS (sizeof SERVE_OPTIONS / sizeof SERVE_OPTIONS[0])
+
+int cmd_serve(int argc, char **argv, const char *db)
+{
+    serve_args args;
+    memset(&args, 0, sizeof args);
+    const char *positional[1];
+    size_t n_positional;
+    bool help;
+    char err[1024];
+    parity_status status = options_parse(
+        SERVE_OPTIONS, N_SERVE_OPTIONS, argc, argv, getenv, &args, positional, 0,
+        &n_positional, &help, err, sizeof err);
+    if (status != PARITY_OK)
+        return cli_fail(status, err);
+    if (help) {
+        options_help(stdout, "parity serve [options]",
+                     "Serves the map page, GeoJSON tiles and the JSON API.",
+                     SERVE_OPTIONS, N_SERVE_OPTIONS);
+        return 0;
+    }
+    if (!args.db)
+        args.db = cli_database(db);
+
+    /* Signals are taken by sigwait below; every other thread inherits the
+     * mask. A closed client socket must not kill the process. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    app_config app_cfg = {
+        .db = args.db,
+        .web_root = args.web_root,
+        .pool_size = (int)args.pool_size,
+        .statement_timeout_ms = (int)args.statement_timeout_ms,
+        .pool_wait_ms = (int)args.pool_wait_ms,
+        .max_zoom = (int)args.max_zoom,
+        .max_features = (int)args.max_features,
+        .cache_control = args.cache_control,
+    };
+    app *a = app_new(&app_cfg, err, sizeof err);
+    if (!a)
+        return cli_fail(PARITY_ERR_USAGE, err);
+    http_server_config http_cfg = {
+        .listen = args.listen,
+        .connection_limit = (int)args.connection_limit,
+        .per_client_limit = (int)args.per_client_limit,
+        .idle_timeout_s = (int)args.idle_timeout_s,
+        .body_limit = (size_t)args.body_limit,
+        .header_limit = (size_t)args.header_limit,
+    };
+    http_server *server = http_server_start(&http_cfg, app_handle, a, err, sizeof err);
+    if (!server) {
+        app_free(a);
+        return cli_fail(PARITY_ERR_IO, err);
+    }
+    log_event("info", "server.start", "listen=%s port=%d web_root=%s pool=%lld",
+              args.listen, http_server_port(server), args.web_root,
+              args.pool_size);
+    fprintf(stderr, "parity: serving on http://%s/ (Ctrl-C stops)\n", args.listen);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_event("info", "server.stopping", "signal=%s grace_ms=%lld",
+              sig == SIGTERM ? "TERM" : "INT", args.shutdown_grace_ms);
+    http_server_stop(server, (int)args.shutdown_grace_ms);
+    app_free(a);
+    log_event("info", "server.stopped", NULL);
+    return 0;
+}

@@ -1,0 +1,555 @@
+/* db.c - libpq connections, prepared queries, pool, listener, migrations. */
+#include "parity/db.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parity/log.h"
+#include "parity/sql.h"
+
+struct db_conn {
+    PGconn *pg;
+    unsigned char *prepared; /* one flag per sql_queries entry */
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static void trim_message(char *err)
+{
+    size_t n = strlen(err);
+    while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
+        err[--n] = '\0';
+}
+
+static parity_status status_of_result(PGconn *pg, PGresult *res, char *err,
+                                      size_t errlen)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg);
+    if (!msg || !*msg)
+        msg = PQerrorMessage(pg);
+    parity_fail(err, errlen, PARITY_OK, "%s", msg && *msg ? msg : "database error");
+    if (err && errlen)
+        trim_message(err);
+    if (PQstatus(pg) != CONNECTION_OK)
+        return PARITY_ERR_UNAVAILABLE;
+    if (!state)
+        return PARITY_ERR_INTERNAL;
+    if (!strcmp(state, "57014"))
+        return PARITY_ERR_TIMEOUT;
+    if (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3) ||
+        !strcmp(state, "53300") || !strcmp(state, "40001") ||
+        !strcmp(state, "40P01"))
+        return PARITY_ERR_UNAVAILABLE;
+    if (!strcmp(state, "23505"))
+        return PARITY_ERR_CONFLICT;
+    if (!strncmp(state, "22", 2) || !strncmp(state, "23", 2) ||
+        !strcmp(state, "P0001"))
+        return PARITY_ERR_INPUT;
+    return PARITY_ERR_INTERNAL;
+}
+
+/* ---- connections ------------------------------------------------------- */
+
+parity_status db_connect(const char *conninfo, int statement_timeout_ms,
+                         db_conn **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    const char *keys[] = {"dbname", "connect_timeout", "application_name",
+                          "client_encoding", NULL};
+    const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, "5",
+                          "parity", "UTF8", NULL};
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (!pg)
+        return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+    if (PQstatus(pg) != CONNECTION_OK) {
+        parity_fail(err, errlen, PARITY_OK,
+                    "cannot connect to the database: %s (set --db or "
+                    "PARITY_DATABASE_URL)",
+                    PQerrorMessage(pg));
+        if (err && errlen)
+            trim_message(err);
+        PQfinish(pg);
+        return PARITY_ERR_UNAVAILABLE;
+    }
+    db_conn *conn = calloc(1, sizeof *conn);
+    unsigned char *prepared = calloc(sql_queries_count + 1, 1);
+    if (!conn || !prepared) {
+        free(conn);
+        free(prepared);
+        PQfinish(pg);
+        return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+    }
+    conn->pg = pg;
+    conn->prepared = prepared;
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SET statement_timeout = %d; SET TIME ZONE 'UTC'; "
+             "SET client_min_messages = warning",
+             statement_timeout_ms > 0 ? statement_timeout_ms : 0);
+    parity_status status = db_exec(conn, sql, err, errlen);
+    if (status != PARITY_OK) {
+        db_close(conn);
+        return status;
+    }
+    *out = conn;
+    return PARITY_OK;
+}
+
+void db_close(db_conn *conn)
+{
+    if (!conn)
+        return;
+    PQfinish(conn->pg);
+    free(conn->prepared);
+    free(conn);
+}
+
+bool db_conn_ok(const db_conn *conn)
+{
+    return conn && PQstatus(conn->pg) == CONNECTION_OK;
+}
+
+parity_status db_exec(db_conn *conn, const char *sql, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(conn->pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    parity_status status = PARITY_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        status = status_of_result(conn->pg, res, err, errlen);
+    PQclear(res);
+    return status;
+}
+
+static parity_status finish_query(db_conn *conn, PGresult *res,
+                                  db_result **out, char *err, size_t errlen)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        parity_status status = status_of_result(conn->pg, res, err, errlen);
+        PQclear(res);
+        return status;
+    }
+    if (out)
+        *out = (db_result *)res;
+    else
+        PQclear(res);
+    return PARITY_OK;
+}
+
+static parity_status prepare_one(db_conn *conn, int index, char *err,
+                                 size_t errlen)
+{
+    if (conn->prepared[index])
+        return PARITY_OK;
+    PGresult *res = PQprepare(conn->pg, sql_queries[index].name,
+                              sql_queries[index].text, 0, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        char inner[512];
+        parity_status status =
+            status_of_result(conn->pg, res, inner, sizeof inner);
+        PQclear(res);
+        if (status == PARITY_ERR_INPUT || status == PARITY_ERR_CONFLICT)
+            status = PARITY_ERR_INTERNAL;
+        return parity_fail(err, errlen, status,
+                           "query %s does not prepare: %s (has `parity db "
+                           "migrate` run?)",
+                           sql_queries[index].name, inner);
+    }
+    PQclear(res);
+    conn->prepared[index] = 1;
+    return PARITY_OK;
+}
+
+parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sql_queries_count; i++) {
+        parity_status status = prepare_one(conn, (int)i, err, errlen);
+        if (status != PARITY_OK)
+            return status;
+    }
+    return PARITY_OK;
+}
+
+parity_status db_query(db_conn *conn, const char *name, int n_params,
+                       const char *const *params, db_result **out, char *err,
+                       size_t errlen)
+{
+    if (out)
+        *out = NULL;
+    int index = sql_query_index(name);
+    if (index < 0)
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "no query named %s in sql/queries", name);
+    parity_status status = prepare_one(conn, index, err, errlen);
+    if (status != PARITY_OK)
+        return status;
+    PGresult *res =
+        PQexecPrepared(conn->pg, name, n_params, params, NULL, NULL, 0);
+    return finish_query(conn, res, out, err, errlen);
+}
+
+parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
+                           const char *const *params, db_result **out,
+                           char *err, size_t errlen)
+{
+    if (out)
+        *out = NULL;
+    PGresult *res =
+        PQexecParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0);
+    return finish_query(conn, res, out, err, errlen);
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+int db_result_rows(const db_result *result)
+{
+    return PQntuples((const PGresult *)result);
+}
+
+int db_result_columns(const db_result *result)
+{
+    return PQnfields((const PGresult *)result);
+}
+
+const char *db_result_column_name(const db_result *result, int column)
+{
+    return PQfname((const PGresult *)result, column);
+}
+
+const char *db_result_value(const db_result *result, int row, int column)
+{
+    return PQgetvalue((const PGresult *)result, row, column);
+}
+
+size_t db_result_length(const db_result *result, int row, int column)
+{
+    return (size_t)PQgetlength((const PGresult *)result, row, column);
+}
+
+bool db_result_is_null(const db_result *result, int row, int column)
+{
+    return PQgetisnull((const PGresult *)result, row, column);
+}
+
+long db_result_affected(const db_result *result)
+{
+    const char *n = PQcmdTuples((PGresult *)result);
+    return n && *n ? strtol(n, NULL, 10) : 0;
+}
+
+void db_result_free(db_result *result) { PQclear((PGresult *)result); }
+
+/* ---- migrations -------------------------------------------------------- */
+
+parity_status db_migrate(db_conn *conn, int *applied, char *err, size_t errlen)
+{
+    *applied = 0;
+    parity_status status = db_exec(
+        conn,
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version text PRIMARY KEY,"
+        " applied_at timestamptz NOT NULL DEFAULT now())",
+        err, errlen);
+    if (status != PARITY_OK)
+        return status;
+    for (size_t i = 0; i < sql_migrations_count; i++) {
+        const sql_file *m = &sql_migrations[i];
+        /* One migrator at a time: the lock is held until COMMIT. */
+        status = db_exec(conn,
+                         "BEGIN; SELECT pg_advisory_xact_lock(7412001)", err,
+                         errlen);
+        if (status != PARITY_OK)
+            return status;
+        const char *params[] = {m->name};
+        db_result *res = NULL;
+        status = db_query_sql(conn,
+                              "SELECT 1 FROM schema_migrations WHERE version = $1",
+                              1, params, &res, err, errlen);
+        bool done = status == PARITY_OK && db_result_rows(res) > 0;
+        db_result_free(res);
+        if (status == PARITY_OK && !done) {
+            char inner[1024];
+            status = db_exec(conn, m->text, inner, sizeof inner);
+            if (status != PARITY_OK)
+                parity_fail(err, errlen, status, "migration %s failed: %s",
+                            m->name, inner);
+            else
+                status = db_query_sql(
+                    conn, "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    1, params, NULL, err, errlen);
+        }
+        if (status != PARITY_OK) {
+            db_exec(conn, "ROLLBACK", NULL, 0);
+            return status;
+        }
+        if ((status = db_exec(conn, "COMMIT", err, errlen)) != PARITY_OK)
+            return status;
+        if (!done)
+            (*applied)++;
+    }
+    return PARITY_OK;
+}
+
+/* ---- pool -------------------------------------------------------------- */
+
+struct db_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    char *conninfo;
+    int size, timeout_ms, acquire_timeout_ms;
+    bool prepare;
+    db_conn **idle; /* stack of open idle connections */
+    int n_idle;
+    int in_use;     /* slots handed out (open or being opened) */
+    int waiting;
+};
+
+db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
+                     int acquire_timeout_ms, bool prepare)
+{
+    db_pool *pool = calloc(1, sizeof *pool);
+    if (!pool)
+        return NULL;
+    pool->idle = calloc((size_t)size, sizeof *pool->idle);
+    pool->conninfo = strdup(conninfo ? conninfo : "");
+    if (!pool->idle || !pool->conninfo) {
+        free(pool->idle);
+        free(pool->conninfo);
+        free(pool);
+        return NULL;
+    }
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->freed, NULL);
+    pool->size = size;
+    pool->timeout_ms = statement_timeout_ms;
+    pool->acquire_timeout_ms = acquire_timeout_ms;
+    pool->prepare = prepare;
+    return pool;
+}
+
+void db_pool_free(db_pool *pool)
+{
+    if (!pool)
+        return;
+    for (int i = 0; i < pool->n_idle; i++)
+        db_close(pool->idle[i]);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->freed);
+    free(pool->idle);
+    free(pool->conninfo);
+    free(pool);
+}
+
+parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
+                              size_t errlen)
+{
+    *out = NULL;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += pool->acquire_timeout_ms / 1000;
+    deadline.tv_nsec += (long)(pool->acquire_timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&pool->lock);
+    while (pool->n_idle == 0 && pool->in_use >= pool->size) {
+        pool->waiting++;
+        int rc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
+        pool->waiting--;
+        if (rc == ETIMEDOUT && pool->n_idle == 0 &&
+            pool->in_use >= pool->size) {
+            pthread_mutex_unlock(&pool->lock);
+            return parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
+                               "all %d database connections are busy",
+                               pool->size);
+        }
+    }
+    pool->in_use++;
+    db_conn *conn = pool->n_idle > 0 ? pool->idle[--pool->n_idle] : NULL;
+    pthread_mutex_unlock(&pool->lock);
+
+    parity_status status = PARITY_OK;
+    if (!conn) {
+        status = db_connect(pool->conninfo, pool->timeout_ms, &conn, err, errlen);
+        if (status == PARITY_OK && pool->prepare &&
+            (status = db_prepare_all(conn, err, errlen)) != PARITY_OK) {
+            db_close(conn);
+            conn = NULL;
+        }
+    }
+    if (status != PARITY_OK) {
+        pthread_mutex_lock(&pool->lock);
+        pool->in_use--;
+        pthread_cond_signal(&pool->freed);
+        pthread_mutex_unlock(&pool->lock);
+        return status;
+    }
+    *out = conn;
+    return PARITY_OK;
+}
+
+void db_pool_release(db_pool *pool, db_conn *conn)
+{
+    if (!conn)
+        return;
+    /* A connection left inside a transaction or broken is not reused. */
+    bool reusable = db_conn_ok(conn) &&
+                    PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
+    if (!reusable) {
+        db_close(conn);
+        conn = NULL;
+    }
+    pthread_mutex_lock(&pool->lock);
+    pool->in_use--;
+    if (conn)
+        pool->idle[pool->n_idle++] = conn;
+    pthread_cond_signal(&pool->freed);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void db_pool_stats(db_pool *pool, int *size, int *in_use, int *waiting)
+{
+    pthread_mutex_lock(&pool->lock);
+    *size = pool->size;
+    *in_use = pool->in_use;
+    *waiting = pool->waiting;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+/* ---- listener ---------------------------------------------------------- */
+
+struct db_listener {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    char *conninfo, *channel;
+    db_notify_fn on_notify;
+    db_reconnect_fn on_reconnect;
+    void *ctx;
+    int stop_pipe[2];
+    bool connected;
+};
+
+static void listener_set_connected(db_listener *l, bool connected)
+{
+    pthread_mutex_lock(&l->lock);
+    l->connected = connected;
+    pthread_mutex_unlock(&l->lock);
+}
+
+bool db_listener_connected(db_listener *l)
+{
+    pthread_mutex_lock(&l->lock);
+    bool connected = l->connected;
+    pthread_mutex_unlock(&l->lock);
+    return connected;
+}
+
+/* Waits up to ms for the stop pipe; true when asked to stop. */
+static bool listener_sleep(db_listener *l, int ms)
+{
+    struct pollfd p = {.fd = l->stop_pipe[0], .events = POLLIN};
+    return poll(&p, 1, ms) > 0;
+}
+
+static void *listener_main(void *arg)
+{
+    db_listener *l = arg;
+    bool had_connection = false;
+    int backoff_ms = 100;
+    for (;;) {
+        db_conn *conn = NULL;
+        char err[512];
+        if (db_connect(l->conninfo, 0, &conn, err, sizeof err) != PARITY_OK) {
+            if (listener_sleep(l, backoff_ms))
+                return NULL;
+            backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;
+            continue;
+        }
+        char *ident = PQescapeIdentifier(conn->pg, l->channel, strlen(l->channel));
+        char sql[256];
+        snprintf(sql, sizeof sql, "LISTEN %s", ident ? ident : "parity_data");
+        PQfreemem(ident);
+        if (db_exec(conn, sql, err, sizeof err) != PARITY_OK) {
+            log_event("warn", "db.listen_failed", "error=\"%s\"", err);
+            db_close(conn);
+            if (listener_sleep(l, backoff_ms))
+                return NULL;
+            continue;
+        }
+        backoff_ms = 100;
+        listener_set_connected(l, true);
+        if (had_connection && l->on_reconnect)
+            l->on_reconnect(l->ctx);
+        had_connection = true;
+        log_event("info", "db.listening", "channel=%s", l->channel);
+        for (;;) {
+            struct pollfd fds[2] = {
+                {.fd = PQsocket(conn->pg), .events = POLLIN},
+                {.fd = l->stop_pipe[0], .events = POLLIN}};
+            int rc = poll(fds, 2, 5000);
+            if (rc > 0 && fds[1].revents) {
+                db_close(conn);
+                return NULL;
+            }
+            if (!PQconsumeInput(conn->pg))
+                break;
+            PGnotify *note;
+            while ((note = PQnotifies(conn->pg)) != NULL) {
+                l->on_notify(l->ctx, note->extra ? note->extra : "");
+                PQfreemem(note);
+            }
+            if (rc == 0 && db_exec(conn, "SELECT 1", NULL, 0) != PARITY_OK)
+                break; /* idle check: notices the server going away */
+        }
+        listener_set_connected(l, false);
+        log_event("warn", "db.listen_lost", "channel=%s", l->channel);
+        db_close(conn);
+    }
+}
+
+db_listener *db_listener_start(const char *conninfo, const char *channel,
+                               db_notify_fn on_notify,
+                               db_reconnect_fn on_reconnect, void *ctx)
+{
+    db_listener *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->conninfo = strdup(conninfo ? conninfo : "");
+    l->channel = strdup(channel);
+    l->on_notify = on_notify;
+    l->on_reconnect = on_reconnect;
+    l->ctx = ctx;
+    pthread_mutex_init(&l->lock, NULL);
+    if (!l->conninfo || !l->channel || pipe(l->stop_pipe) != 0 ||
+        pthread_create(&l->thread, NULL, listener_main, l) != 0) {
+        free(l->conninfo);
+        free(l->channel);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void db_listener_stop(db_listener *l)
+{
+    if (!l)
+        return;
+    if (write(l->stop_pipe[1], "x", 1) < 0)
+        log_event("warn", "db.listener_stop", "error=write");
+    pthread_join(l->thread, NULL);
+    close(l->stop_pipe[0]);
+    close(l->stop_pipe[1]);
+    pthread_mutex_destroy(&l->lock);
+    free(l->conninfo);
+    free(l->channel);
+    free(l);
+}

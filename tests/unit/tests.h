@@ -1,0 +1,30 @@
+/* The unit tests, one list: add a test's prototype and its TEST() entry. */
+#ifndef PARITY_UNIT_TESTS_H
+#define PARITY_UNIT_TESTS_H
+
+void test_tile_bounds_published(void);
+void test_tile_from_lonlat(void);
+void test_tile_antimeridian(void);
+void test_tile_valid_and_decimals(void);
+void test_routes_tiles(void);
+void test_routes_errors(void);
+void test_routes_api_and_static(void);
+void test_options_parse(void);
+void test_options_errors(void);
+void test_buf_cap(void);
+void test_etag_matching(void);
+
+#define UNIT_TESTS                          \
+    TEST(test_tile_bounds_published),       \
+    TEST(test_tile_from_lonlat),            \
+    TEST(test_tile_antimeridian),           \
+    TEST(test_tile_valid_and_decimals),     \
+    TEST(test_routes_tiles),                \
+    TEST(test_routes_errors),               \
+    TEST(test_routes_api_and_static),       \
+    TEST(test_options_parse),               \
+    TEST(test_options_errors),              \
+    TEST(test_buf_cap),                     \
+    TEST(test_etag_matching),
+
+#endif
