@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "parity/db.h"
+#include "parity/handlers.h"
+#include "parity/layers.h"
+#include "parity/params.h"
 #include "parity/log.h"
 #include "parity/respond.h"
 #include "parity/routes.h"
@@ -20,115 +23,67 @@
 struct app {
     app_config cfg;
     db_pool *pool;
+    handler_ctx ctx;
     char web_root[PATH_MAX];
 };
 
-/* ---- layers ------------------------------------------------------------- */
+/* ---- health ------------------------------------------------------------- */
 
-typedef struct layer_def {
-    const char *name;
-    const char *description;
-    const char *geojson_query; /* $1 z $2 x $3 y $4 decimals $5 max features */
-} layer_def;
-
-static const layer_def LAYERS[] = {
-    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods"},
-};
-
-static const layer_def *find_layer(const char *name)
-{
-    for (size_t i = 0; i < sizeof LAYERS / sizeof LAYERS[0]; i++)
-        if (!strcmp(LAYERS[i].name, name))
-            return &LAYERS[i];
-    return NULL;
-}
-
-/* ---- database helpers --------------------------------------------------- */
-
-static parity_status with_conn(app *a, db_conn **conn, http_response *res)
-{
-    char err[512];
-    parity_status status = db_pool_acquire(a->pool, conn, err, sizeof err);
-    if (status != PARITY_OK) {
-        log_event("warn", "db.unavailable", "error=\"%s\"", err);
-        respond_error(res, status,
-                      "the database is not reachable right now; try again "
-                      "shortly",
-                      NULL);
-    }
-    return status;
-}
-
-static void fail_query(http_response *res, parity_status status,
-                       const char *query, const char *err)
-{
-    log_event("error", "db.query_failed", "query=%s status=%s error=\"%s\"",
-              query, parity_status_name(status), err);
-    respond_error(res, status,
-                  status == PARITY_ERR_TIMEOUT ? "the database took too long"
-                  : status == PARITY_ERR_UNAVAILABLE
-                      ? "the database is not reachable right now"
-                      : "the database could not answer this request",
-                  NULL);
-}
-
-/* Sets ETag and Cache-Control, and turns the answer into a 304 when the
- * client already holds these bytes. */
-static void finish_cacheable(app *a, const http_request *req, http_response *res)
-{
-    respond_etag(res->body.data ? res->body.data : "", res->body.len, res->etag);
-    res->cache_control = a->cfg.cache_control;
-    if (respond_etag_matches(req->if_none_match, res->etag)) {
-        res->status = 304;
-        buf_reset(&res->body);
-    }
-}
-
-/* ---- handlers ----------------------------------------------------------- */
-
-static void handle_healthz(app *a, http_response *res)
+static bool database_up(app *a)
 {
     db_conn *conn = NULL;
     char err[256];
     bool up = db_pool_acquire(a->pool, &conn, err, sizeof err) == PARITY_OK &&
               db_exec(conn, "SELECT 1", err, sizeof err) == PARITY_OK;
     db_pool_release(a->pool, conn);
+    return up;
+}
+
+static void handle_healthz(app *a, http_response *res)
+{
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ok"));
     json_object_object_add(o, "database",
-                           json_object_new_string(up ? "up" : "down"));
-    res->cache_control = "no-store";
+                           json_object_new_string(database_up(a) ? "up" : "down"));
     respond_json(res, 200, o);
+    res->cache_control = "no-store";
 }
 
 static void handle_readyz(app *a, http_response *res)
 {
-    db_conn *conn = NULL;
-    char err[256];
-    bool up = db_pool_acquire(a->pool, &conn, err, sizeof err) == PARITY_OK &&
-              db_exec(conn, "SELECT 1", err, sizeof err) == PARITY_OK;
-    db_pool_release(a->pool, conn);
-    if (!up) {
+    if (!database_up(a)) {
         respond_error(res, PARITY_ERR_UNAVAILABLE, "the database is not reachable",
                       NULL);
         return;
     }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ready"));
-    res->cache_control = "no-store";
     respond_json(res, 200, o);
+    res->cache_control = "no-store";
+}
+
+/* ---- tiles -------------------------------------------------------------- */
+static void add_fields(json_object *fields, const layer_def *layer)
+{
+    for (int i = 0; layer->fields[i]; i++) {
+        char name[64];
+        const char *colon = strchr(layer->fields[i], ':');
+        snprintf(name, sizeof name, "%.*s", (int)(colon - layer->fields[i]),
+                 layer->fields[i]);
+        json_object_object_add(fields, name, json_object_new_string(colon + 1));
+    }
 }
 
 static void handle_tilejson(app *a, const http_request *req, const route *r,
                             http_response *res)
 {
-    const layer_def *layer = find_layer(r->name);
+    const layer_def *layer = layers_find(r->name);
     if (!layer) {
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
         return;
     }
     db_conn *conn;
-    if (with_conn(a, &conn, res) != PARITY_OK)
+    if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
         return;
     db_result *rows = NULL;
     char err[512];
@@ -136,7 +91,7 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
         db_query(conn, "layer_extent", 0, NULL, &rows, err, sizeof err);
     db_pool_release(a->pool, conn);
     if (status != PARITY_OK) {
-        fail_query(res, status, "layer_extent", err);
+        handler_db_error(res, status, "layer_extent", err);
         return;
     }
     json_object *o = json_object_new_object();
@@ -149,22 +104,28 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
     snprintf(url, sizeof url, "/tiles/%s/{z}/{x}/{y}.geojson", layer->name);
     json_object_array_add(tiles, json_object_new_string(url));
     json_object_object_add(o, "tiles", tiles);
+    if (layer->mvt_query) {
+        json_object *mvt = json_object_new_array();
+        snprintf(url, sizeof url, "/tiles/%s/{z}/{x}/{y}.mvt", layer->name);
+        json_object_array_add(mvt, json_object_new_string(url));
+        json_object_object_add(o, "mvt_tiles", mvt);
+    }
     json_object_object_add(o, "minzoom", json_object_new_int(0));
     json_object_object_add(o, "maxzoom", json_object_new_int(a->cfg.max_zoom));
     json_object *bounds = json_object_new_array();
     json_object *center = json_object_new_array();
+    /* Every layer lies within the neighborhoods, whose extent is used. */
     if (!db_result_is_null(rows, 0, 1)) {
         double b[4];
         for (int i = 0; i < 4; i++) {
             b[i] = strtod(db_result_value(rows, 0, i + 1), NULL);
             json_object_array_add(bounds, json_object_new_double(b[i]));
         }
-        /* The zoom at which the data's extent fits a 1024-pixel view. */
+        /* The zoom at which the data's extent fits about 1024 pixels. */
         double span = b[2] - b[0] > b[3] - b[1] ? b[2] - b[0] : b[3] - b[1];
         int zoom = 0;
-        while (zoom < 16 && 360.0 / (1 << zoom) * 4 > span * 1.2)
+        while (zoom < 18 && 360.0 / (1 << (zoom + 1)) * 4 > span)
             zoom++;
-        zoom = zoom > 0 ? zoom - 1 : 0;
         json_object_array_add(center, json_object_new_double((b[0] + b[2]) / 2));
         json_object_array_add(center, json_object_new_double((b[1] + b[3]) / 2));
         json_object_array_add(center, json_object_new_int(zoom));
@@ -172,67 +133,74 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
         double world[4] = {-180, -85.0511287798066, 180, 85.0511287798066};
         for (int i = 0; i < 4; i++)
             json_object_array_add(bounds, json_object_new_double(world[i]));
-        json_object_array_add(center, json_object_new_double(0));
-        json_object_array_add(center, json_object_new_double(0));
-        json_object_array_add(center, json_object_new_int(0));
+        for (int i = 0; i < 3; i++)
+            json_object_array_add(center, json_object_new_int(0));
     }
+    db_result_free(rows);
     json_object_object_add(o, "bounds", bounds);
     json_object_object_add(o, "center", center);
     json_object *fields = json_object_new_object();
-    json_object_object_add(fields, "id", json_object_new_string("String"));
-    json_object_object_add(fields, "name", json_object_new_string("String"));
-    json_object_object_add(fields, "population", json_object_new_string("Number"));
+    add_fields(fields, layer);
     json_object *vl = json_object_new_object();
     json_object_object_add(vl, "id", json_object_new_string(layer->name));
+    json_object_object_add(vl, "description",
+                           json_object_new_string(layer->description));
     json_object_object_add(vl, "fields", fields);
     json_object *vls = json_object_new_array();
     json_object_array_add(vls, vl);
     json_object_object_add(o, "vector_layers", vls);
-    json_object_object_add(o, "features",
-                           json_object_new_int64(strtoll(db_result_value(rows, 0, 0),
-                                                         NULL, 10)));
-    db_result_free(rows);
     respond_json(res, 200, o);
-    finish_cacheable(a, req, res);
+    handler_cacheable(&a->ctx, req, res);
 }
 
 static void handle_tile(app *a, const http_request *req, const route *r,
                         http_response *res)
 {
-    const layer_def *layer = find_layer(r->name);
+    const layer_def *layer = layers_find(r->name);
     if (!layer) {
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
         return;
     }
-    if (strcmp(r->format, "geojson") != 0) {
-        respond_error(res, PARITY_ERR_NOT_FOUND,
-                      "this layer is served as .geojson", NULL);
-        return;
-    }
-    char z[8], x[16], y[16], decimals[8], max_features[16];
-    snprintf(z, sizeof z, "%d", r->tile.z);
-    snprintf(x, sizeof x, "%u", r->tile.x);
-    snprintf(y, sizeof y, "%u", r->tile.y);
-    snprintf(decimals, sizeof decimals, "%d", tile_coordinate_decimals(r->tile.z));
-    snprintf(max_features, sizeof max_features, "%d", a->cfg.max_features);
-    const char *params[] = {z, x, y, decimals, max_features};
-    db_conn *conn;
-    if (with_conn(a, &conn, res) != PARITY_OK)
-        return;
-    db_result *rows = NULL;
+    params_filters filters;
     char err[512];
-    parity_status status = db_query(conn, layer->geojson_query, 5, params,
-                                    &rows, err, sizeof err);
-    db_pool_release(a->pool, conn);
+    parity_status status = params_parse_filters(req, &filters, err, sizeof err);
     if (status != PARITY_OK) {
-        fail_query(res, status, layer->geojson_query, err);
+        respond_error(res, status, err, NULL);
         return;
     }
-    respond_bytes(res, 200, "application/geo+json", db_result_value(rows, 0, 0),
-                  db_result_length(rows, 0, 0));
-    db_result_free(rows);
+    db_conn *conn;
+    if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
+        return;
+    status = layers_render_tile(conn, &a->cfg, layer, r->tile, r->format,
+                                &filters, false, &res->body, err, sizeof err);
+    db_pool_release(a->pool, conn);
+    if (status == PARITY_ERR_NOT_FOUND) {
+        respond_error(res, status, err, NULL);
+        return;
+    }
+    if (status != PARITY_OK) {
+        handler_db_error(res, status, layer->geojson_query, err);
+        return;
+    }
+    res->status = 200;
+    res->content_type = !strcmp(r->format, "mvt")
+                            ? "application/vnd.mapbox-vector-tile"
+                            : "application/geo+json";
     res->cache_state = "miss";
-    finish_cacheable(a, req, res);
+    handler_cacheable(&a->ctx, req, res);
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+static void handle_api(app *a, const http_request *req, const route *r,
+                       http_response *res)
+{
+    for (const api_collection *c = API_COLLECTIONS; c->name; c++)
+        if (!strcmp(c->name, r->name)) {
+            c->handle(&a->ctx, req, r, res);
+            return;
+        }
+    respond_error(res, PARITY_ERR_NOT_FOUND, "no such API collection", NULL);
 }
 
 /* ---- static files ------------------------------------------------------- */
@@ -295,7 +263,7 @@ static void handle_static(app *a, const http_request *req, http_response *res)
     }
     res->status = 200;
     res->content_type = mime_type(file);
-    finish_cacheable(a, req, res);
+    handler_cacheable(&a->ctx, req, res);
     res->cache_control = "no-cache";
 }
 
@@ -326,9 +294,7 @@ void app_handle(void *ctx, const http_request *req, http_response *res)
         return;
     case ROUTE_TILEJSON: handle_tilejson(a, req, &r, res); return;
     case ROUTE_TILE: handle_tile(a, req, &r, res); return;
-    case ROUTE_API:
-        respond_error(res, PARITY_ERR_NOT_FOUND, "no such API collection", NULL);
-        return;
+    case ROUTE_API: handle_api(a, req, &r, res); return;
     case ROUTE_STATIC: handle_static(a, req, res); return;
     }
 }
@@ -355,6 +321,10 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         free(a);
         return NULL;
     }
+    a->ctx.pool = a->pool;
+    a->ctx.cfg = &a->cfg;
+    /* Ten significant digits: about a centimetre in degrees. */
+    json_c_set_serialization_double_format("%.10g", JSON_C_OPTION_GLOBAL);
     return a;
 }
 

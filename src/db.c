@@ -178,9 +178,9 @@ parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen)
     return PARITY_OK;
 }
 
-parity_status db_query(db_conn *conn, const char *name, int n_params,
-                       const char *const *params, db_result **out, char *err,
-                       size_t errlen)
+static parity_status run_named(db_conn *conn, const char *name, int n_params,
+                               const char *const *params, int result_format,
+                               db_result **out, char *err, size_t errlen)
 {
     if (out)
         *out = NULL;
@@ -192,8 +192,22 @@ parity_status db_query(db_conn *conn, const char *name, int n_params,
     if (status != PARITY_OK)
         return status;
     PGresult *res =
-        PQexecPrepared(conn->pg, name, n_params, params, NULL, NULL, 0);
+        PQexecPrepared(conn->pg, name, n_params, params, NULL, NULL, result_format);
     return finish_query(conn, res, out, err, errlen);
+}
+
+parity_status db_query(db_conn *conn, const char *name, int n_params,
+                       const char *const *params, db_result **out, char *err,
+                       size_t errlen)
+{
+    return run_named(conn, name, n_params, params, 0, out, err, errlen);
+}
+
+parity_status db_query_binary(db_conn *conn, const char *name, int n_params,
+                              const char *const *params, db_result **out,
+                              char *err, size_t errlen)
+{
+    return run_named(conn, name, n_params, params, 1, out, err, errlen);
 }
 
 parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,

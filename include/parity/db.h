@@ -50,6 +50,12 @@ parity_status db_query(db_conn *conn, const char *name, int n_params,
                        const char *const *params, db_result **out, char *err,
                        size_t errlen);
 
+/* Like db_query, with the result columns in binary (for bytea such as MVT
+ * tiles: db_result_value then points at the raw bytes). */
+parity_status db_query_binary(db_conn *conn, const char *name, int n_params,
+                              const char *const *params, db_result **out,
+                              char *err, size_t errlen);
+
 /* Like db_query for SQL text written in code (the CLI's one-off statements);
  * never for text that came from outside. */
 parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,

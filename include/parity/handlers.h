@@ -1,0 +1,53 @@
+/*
+ * handlers.h - what every request handler shares: the database pool, the
+ * settings, and the common ways to answer.
+ *
+ * app.c routes a request to a handler with a handler_ctx. Tile layers are
+ * described in layers.h; API collections register in the table below
+ * (src/api.c), one row per collection, each handler in its own file
+ * (src/api_<collection>.c). All functions are thread-safe.
+ */
+#ifndef PARITY_HANDLERS_H
+#define PARITY_HANDLERS_H
+
+#include "parity/app.h"
+#include "parity/db.h"
+#include "parity/http.h"
+#include "parity/routes.h"
+
+typedef struct handler_ctx {
+    db_pool *pool;
+    const app_config *cfg;
+} handler_ctx;
+
+/* Takes a pooled connection; on failure answers 503 and returns the status. */
+parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
+                              http_response *res);
+
+/* Answers a failed query (logged with its name; the client gets no SQL). */
+void handler_db_error(http_response *res, parity_status status,
+                      const char *query, const char *err);
+
+/* Gives the body a strong ETag and the configured Cache-Control, and turns
+ * the answer into 304 when If-None-Match holds that ETag. */
+void handler_cacheable(const handler_ctx *ctx, const http_request *req,
+                       http_response *res);
+
+/* Runs the named query, whose one row and one column is the whole answer
+ * body (JSON built by PostgreSQL), and answers it with content_type. */
+void handler_query_body(const handler_ctx *ctx, const http_request *req,
+                        http_response *res, const char *query, int n_params,
+                        const char *const *params, const char *content_type);
+
+typedef void (*api_handler_fn)(const handler_ctx *ctx, const http_request *req,
+                               const route *r, http_response *res);
+
+typedef struct api_collection {
+    const char *name; /* "sites" answers /api/sites and /api/sites/{id} */
+    api_handler_fn handle;
+} api_collection;
+
+/* The API's collections (src/api.c); ends with a row whose name is NULL. */
+extern const api_collection API_COLLECTIONS[];
+
+#endif

@@ -1,0 +1,63 @@
+/* layers.c - the tile layers and how their tiles are made (see layers.h). */
+#include "parity/layers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const layer_def LAYERS[] = {
+    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods", NULL, 5,
+     {"id:String", "name:String", "population:Number", NULL}},
+    {NULL, NULL, NULL, NULL, 0, {NULL}},
+};
+
+const layer_def *layers_find(const char *name)
+{
+    for (const layer_def *l = LAYERS; l->name; l++)
+        if (!strcmp(l->name, name))
+            return l;
+    return NULL;
+}
+
+parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
+                                 const layer_def *layer, tile_id tile,
+                                 const char *format,
+                                 const params_filters *filters, bool privileged,
+                                 parity_buf *out, char *err, size_t errlen)
+{
+    const char *query = !strcmp(format, "mvt") ? layer->mvt_query
+                                               : layer->geojson_query;
+    if (!query)
+        return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
+                           "layer %s has no %s tiles", layer->name, format);
+    char z[8], x[16], y[16], decimals[8], max_features[16], categories[1024];
+    snprintf(z, sizeof z, "%d", tile.z);
+    snprintf(x, sizeof x, "%u", tile.x);
+    snprintf(y, sizeof y, "%u", tile.y);
+    snprintf(decimals, sizeof decimals, "%d", tile_coordinate_decimals(tile.z));
+    snprintf(max_features, sizeof max_features, "%d", cfg->max_features);
+    const char *params[9] = {
+        z, x, y, decimals, max_features,
+        filters && filters->from[0] ? filters->from : NULL,
+        filters && filters->to[0] ? filters->to : NULL,
+        filters ? params_categories_array(filters, categories, sizeof categories)
+                : NULL,
+        privileged ? "true" : "false"};
+    db_result *rows = NULL;
+    bool binary = !strcmp(format, "mvt");
+    parity_status status =
+        binary ? db_query_binary(conn, query, layer->n_params, params, &rows,
+                                 err, errlen)
+               : db_query(conn, query, layer->n_params, params, &rows, err,
+                          errlen);
+    if (status != PARITY_OK)
+        return status;
+    buf_reset(out);
+    if (db_result_rows(rows) == 1)
+        status = buf_append(out, db_result_value(rows, 0, 0),
+                            db_result_length(rows, 0, 0));
+    else
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned %d rows", query, db_result_rows(rows));
+    db_result_free(rows);
+    return status;
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs every test of parity against a throwaway private PostgreSQL + PostGIS:
+#   unit         tests/unit (C, no database)
+#   integration  tests/integration/*.test.mjs (real PostGIS, real GDAL files,
+#                `parity serve` over HTTP), Node's built-in test runner
+#   browser      tests/browser (the page in headless Chromium), against a
+#                server with the demo city loaded
+# and prints, as its last line, the total: `N passed, N failed`.
+# Exit status: non-zero on any failure.
+#
+# Environment: PARITY_SHARED_DATA (default ../shared/data), PARITY_BUILD
+# (default build; build/san for the sanitizer run), PARITY_SUITES (default
+# "unit integration browser").
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${PARITY_BUILD:-build}
+suites=${PARITY_SUITES:-unit integration browser}
+instance=${PARITY_PG_INSTANCE:-test}
+export PARITY_BIN="$root/$build/parity"
+export PARITY_WEB_ROOT="$root/build/web"
+export PARITY_SHARED_DATA=${PARITY_SHARED_DATA:-$(cd "$root/../shared/data" 2>/dev/null && pwd)}
+artifacts="$root/tests/artifacts"
+mkdir -p "$artifacts"
+
+total_passed=0
+total_failed=0
+server_pid=
+
+count() { # suite passed failed
+    echo "== $1: $2 passed, $3 failed"
+    total_passed=$((total_passed + $2))
+    total_failed=$((total_failed + $3))
+}
+
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    scripts/pg.sh stop "$instance" >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+# Runs `node --test` over files with the TAP reporter and counts its summary.
+node_suite() { # name files...
+    local name=$1 log="$artifacts/$1.tap"
+    shift
+    node --test --test-reporter=tap --test-concurrency=2 "$@" >"$log" 2>&1
+    local rc=$?
+    local passed failed
+    passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+    failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+    grep -E '^ *not ok ' "$log" | head -40
+    if [ -z "$passed" ]; then
+        tail -30 "$log"
+        passed=0
+        failed=$((${failed:-0} + 1))
+    elif [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
+        failed=1 # the runner failed without counting a failed test
+    fi
+    count "$name" "$passed" "${failed:-0}"
+}
+
+if [ -z "$PARITY_SHARED_DATA" ]; then
+    echo "tests: ../shared/data not found; set PARITY_SHARED_DATA" >&2
+fi
+
+for suite in $suites; do
+    case $suite in
+    unit)
+        log="$artifacts/unit.log"
+        "$root/$build/test-unit" >"$log" 2>&1
+        rc=$?
+        grep -E '^(not ok|FAIL)' "$log"
+        line=$(tail -1 "$log")
+        passed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+        failed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+        if [ -z "$passed" ]; then passed=0; failed=1; tail -20 "$log"; fi
+        [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+        count unit "$passed" "$failed"
+        ;;
+    integration | browser)
+        if [ -z "${PARITY_TEST_DB:-}" ]; then
+            scripts/pg.sh destroy "$instance" >/dev/null 2>&1
+            if ! PARITY_TEST_DB=$(scripts/pg.sh start "$instance" | tail -1); then
+                echo "tests: the private PostgreSQL did not start" >&2
+                count database 0 1
+                break
+            fi
+            export PARITY_TEST_DB
+        fi
+        if [ "$suite" = integration ]; then
+            node_suite integration tests/integration/*.test.mjs
+        else
+            tests/browser/install.sh >/dev/null || { count browser 0 1; continue; }
+            # A database with the demo city, and a server on a free port.
+            if ! PARITY_URL=$(node tests/integration/demo-server.mjs start \
+                    "$artifacts/browser-server.log"); then
+                echo "tests: could not start the demo server" >&2
+                tail -20 "$artifacts/browser-server.log"
+                count browser 0 1
+                continue
+            fi
+            server_pid=${PARITY_URL##* }
+            PARITY_URL=${PARITY_URL%% *}
+            export PARITY_URL
+            node_suite browser tests/browser/*.test.mjs
+            kill "$server_pid" 2>/dev/null
+            wait "$server_pid" 2>/dev/null
+            server_pid=
+        fi
+        ;;
+    *)
+        echo "tests: unknown suite $suite" >&2
+        count "$suite" 0 1
+        ;;
+    esac
+done
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
