@@ -13,6 +13,13 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_accept_encoding(void);
+void test_gzip(void);
+void test_cache_hit_and_etags(void);
+void test_cache_bound_and_lru(void);
+void test_cache_disabled(void);
+void test_cache_single_flight(void);
+void test_cache_invalidation(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -25,6 +32,13 @@ void test_etag_matching(void);
     TEST(test_options_parse),               \
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
-    TEST(test_etag_matching),
+    TEST(test_etag_matching),               \
+    TEST(test_accept_encoding),             \
+    TEST(test_gzip),                        \
+    TEST(test_cache_hit_and_etags),         \
+    TEST(test_cache_bound_and_lru),         \
+    TEST(test_cache_disabled),              \
+    TEST(test_cache_single_flight),         \
+    TEST(test_cache_invalidation),
 
 #endif
