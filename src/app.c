@@ -19,10 +19,13 @@
 #include "parity/respond.h"
 #include "parity/routes.h"
 #include "parity/tile.h"
+#include "parity/tiles.h"
 
 struct app {
     app_config cfg;
     db_pool *pool;
+    cache *tiles;
+    db_listener *listener;
     handler_ctx ctx;
     char web_root[PATH_MAX];
 };
@@ -153,43 +156,6 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
     handler_cacheable(&a->ctx, req, res);
 }
 
-static void handle_tile(app *a, const http_request *req, const route *r,
-                        http_response *res)
-{
-    const layer_def *layer = layers_find(r->name);
-    if (!layer) {
-        respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
-        return;
-    }
-    params_filters filters;
-    char err[512];
-    parity_status status = params_parse_filters(req, &filters, err, sizeof err);
-    if (status != PARITY_OK) {
-        respond_error(res, status, err, NULL);
-        return;
-    }
-    db_conn *conn;
-    if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
-        return;
-    status = layers_render_tile(conn, &a->cfg, layer, r->tile, r->format,
-                                &filters, false, &res->body, err, sizeof err);
-    db_pool_release(a->pool, conn);
-    if (status == PARITY_ERR_NOT_FOUND) {
-        respond_error(res, status, err, NULL);
-        return;
-    }
-    if (status != PARITY_OK) {
-        handler_db_error(res, status, layer->geojson_query, err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = !strcmp(r->format, "mvt")
-                            ? "application/vnd.mapbox-vector-tile"
-                            : "application/geo+json";
-    res->cache_state = "miss";
-    handler_cacheable(&a->ctx, req, res);
-}
-
 /* ---- API ---------------------------------------------------------------- */
 
 static void handle_api(app *a, const http_request *req, const route *r,
@@ -267,6 +233,29 @@ static void handle_static(app *a, const http_request *req, http_response *res)
     res->cache_control = "no-cache";
 }
 
+/* ---- data changes ------------------------------------------------------ */
+
+/* A parity_data notice: the payload names the data that changed. */
+static void on_data_changed(void *ctx, const char *data)
+{
+    app *a = ctx;
+    uint64_t tags = layers_tags_for_data(data);
+    if (tags)
+        cache_invalidate(a->tiles, tags);
+    char quoted[160];
+    log_event("info", "cache.invalidate", "data=%s tags=0x%llx",
+              log_quote(data, quoted, sizeof quoted), (unsigned long long)tags);
+}
+
+/* The listener lost its connection and has it back: notices may have been
+ * missed, so nothing stored can be trusted. */
+static void on_listener_reconnect(void *ctx)
+{
+    app *a = ctx;
+    cache_invalidate(a->tiles, CACHE_ALL_TAGS);
+    log_event("info", "cache.invalidate", "data=* reason=listener_reconnect");
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 void app_handle(void *ctx, const http_request *req, http_response *res)
@@ -293,7 +282,7 @@ void app_handle(void *ctx, const http_request *req, http_response *res)
         respond_error(res, PARITY_ERR_NOT_FOUND, "no metrics yet", NULL);
         return;
     case ROUTE_TILEJSON: handle_tilejson(a, req, &r, res); return;
-    case ROUTE_TILE: handle_tile(a, req, &r, res); return;
+    case ROUTE_TILE: tiles_handle(&a->ctx, req, &r, res); return;
     case ROUTE_API: handle_api(a, req, &r, res); return;
     case ROUTE_STATIC: handle_static(a, req, res); return;
     }
@@ -321,8 +310,23 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         free(a);
         return NULL;
     }
+    /* A request waits for another's fill at most as long as that fill may
+     * take: a connection, then the statement. */
+    a->tiles = cache_new(cfg->cache_size,
+                         cfg->pool_wait_ms + cfg->statement_timeout_ms + 1000);
+    a->listener = a->tiles ? db_listener_start(cfg->db, "parity_data",
+                                               on_data_changed,
+                                               on_listener_reconnect, a)
+                           : NULL;
+    if (!a->listener) {
+        parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        app_free(a);
+        return NULL;
+    }
     a->ctx.pool = a->pool;
     a->ctx.cfg = &a->cfg;
+    a->ctx.cache = a->tiles;
+    a->ctx.listener = a->listener;
     /* Ten significant digits: about a centimetre in degrees. */
     json_c_set_serialization_double_format("%.10g", JSON_C_OPTION_GLOBAL);
     return a;
@@ -332,6 +336,8 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    db_listener_stop(a->listener);
+    cache_free(a->tiles);
     db_pool_free(a->pool);
     free(a);
 }

@@ -1,6 +1,9 @@
 /* handlers.c - what every request handler shares (see handlers.h). */
 #include "parity/handlers.h"
 
+#include <string.h>
+
+#include "parity/encoding.h"
 #include "parity/log.h"
 #include "parity/respond.h"
 
@@ -40,6 +43,19 @@ void handler_db_error(http_response *res, parity_status status,
                   NULL);
 }
 
+/* Bodies worth compressing: text of any kind, JSON, vector tiles, SVG. */
+static bool compressible(const char *content_type)
+{
+    static const char *const TYPES[] = {
+        "text/", "application/json", "application/geo+json",
+        "application/javascript", "application/vnd.mapbox-vector-tile",
+        "image/svg+xml", NULL};
+    for (int i = 0; content_type && TYPES[i]; i++)
+        if (!strncmp(content_type, TYPES[i], strlen(TYPES[i])))
+            return true;
+    return false;
+}
+
 void handler_cacheable(const handler_ctx *ctx, const http_request *req,
                        http_response *res)
 {
@@ -48,9 +64,38 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
     if (!res->etag[0])
         respond_etag(data ? data : "", len, res->etag);
     res->cache_control = ctx->cfg->cache_control;
+    bool gzip = false;
+    if (!res->shared && !res->content_encoding &&
+        compressible(res->content_type)) {
+        res->vary = "Accept-Encoding";
+        if (len >= 256 && encoding_accepts_gzip(req->accept_encoding)) {
+            parity_buf gz;
+            buf_init(&gz, len);
+            if (encoding_gzip(data, len, ENCODING_GZIP_LEVEL, &gz) == PARITY_OK &&
+                encoding_gzip_pays(len, gz.len)) {
+                buf_dispose(&res->body);
+                res->body = gz;
+                res->content_encoding = "gzip";
+                gzip = true;
+            } else {
+                buf_dispose(&gz);
+            }
+        }
+    }
+    if (gzip) {
+        char etag[48];
+        encoding_gzip_etag(res->etag, etag);
+        memcpy(res->etag, etag, sizeof etag);
+    }
     if (respond_etag_matches(req->if_none_match, res->etag)) {
         res->status = 304;
+        res->content_encoding = NULL;
         buf_reset(&res->body);
+        if (res->shared && res->release)
+            res->release(res->release_ctx);
+        res->shared = NULL;
+        res->shared_len = 0;
+        res->release = NULL;
     }
 }
 

@@ -5,9 +5,13 @@
 #include <string.h>
 
 const layer_def LAYERS[] = {
-    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods", NULL, 5,
-     {"id:String", "name:String", "population:Number", NULL}},
-    {NULL, NULL, NULL, NULL, 0, {NULL}},
+    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods",
+     "tile_neighborhoods_mvt", 5,
+     {"id:String", "name:String", "population:Number", NULL},
+     /* The boundaries, and whatever neighborhood metrics read. */
+     {"neighborhoods", "sites", "events", "programs", "partners", "categories",
+      "indicators", "incidents", NULL}},
+    {NULL, NULL, NULL, NULL, 0, {NULL}, {NULL}},
 };
 
 const layer_def *layers_find(const char *name)
@@ -18,14 +22,38 @@ const layer_def *layers_find(const char *name)
     return NULL;
 }
 
+const char *layers_query(const layer_def *layer, const char *format)
+{
+    return !strcmp(format, "mvt")       ? layer->mvt_query
+           : !strcmp(format, "geojson") ? layer->geojson_query
+                                        : NULL;
+}
+
+uint64_t layers_tag(const layer_def *layer)
+{
+    return (uint64_t)1 << ((layer - LAYERS) % 64);
+}
+
+uint64_t layers_tags_for_data(const char *data)
+{
+    uint64_t tags = 0;
+    for (const layer_def *l = LAYERS; l->name; l++) {
+        bool depends = !l->depends[0];
+        for (int i = 0; !depends && l->depends[i]; i++)
+            depends = !strcmp(l->depends[i], data);
+        if (depends)
+            tags |= layers_tag(l);
+    }
+    return tags;
+}
+
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,
                                  const char *format,
                                  const params_filters *filters, bool privileged,
                                  parity_buf *out, char *err, size_t errlen)
 {
-    const char *query = !strcmp(format, "mvt") ? layer->mvt_query
-                                               : layer->geojson_query;
+    const char *query = layers_query(layer, format);
     if (!query)
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "layer %s has no %s tiles", layer->name, format);

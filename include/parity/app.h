@@ -24,6 +24,7 @@ typedef struct app_config {
     int max_zoom;
     int max_features;            /* per tile */
     const char *cache_control;   /* for tiles and API reads */
+    size_t cache_size;           /* tile cache bound in bytes (0: off) */
 } app_config;
 
 typedef struct app app;

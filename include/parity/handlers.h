@@ -11,6 +11,7 @@
 #define PARITY_HANDLERS_H
 
 #include "parity/app.h"
+#include "parity/cache.h"
 #include "parity/db.h"
 #include "parity/http.h"
 #include "parity/routes.h"
@@ -18,6 +19,9 @@
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
+    cache *cache;          /* the tile cache (tiles.h); cache_stats for /metrics */
+    db_listener *listener; /* follows parity_data; the cache trusts stored
+                              tiles only while it is connected */
 } handler_ctx;
 
 /* Takes a pooled connection; on failure answers 503 and returns the status. */
@@ -28,8 +32,11 @@ parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
 void handler_db_error(http_response *res, parity_status status,
                       const char *query, const char *err);
 
-/* Gives the body a strong ETag and the configured Cache-Control, and turns
- * the answer into 304 when If-None-Match holds that ETag. */
+/* Gives the answer a strong ETag and the configured Cache-Control; for a
+ * client that accepts gzip, compresses a compressible body of some size
+ * (the gzip variant's ETag ends in -gz; Vary: Accept-Encoding); and turns
+ * the answer into 304 when If-None-Match holds the ETag (borrowed bytes are
+ * released then). */
 void handler_cacheable(const handler_ctx *ctx, const http_request *req,
                        http_response *res);
 

@@ -60,7 +60,8 @@ typedef struct http_response {
     char location[256];          /* Location for 201, or "" */
     int retry_after;             /* seconds for 503, 0 for none */
     const char *allow_origin;    /* CORS: the origin to allow, or NULL */
-    const char *cache_state;     /* "hit", "miss" or NULL, for the access log */
+    const char *cache_state;     /* "hit", "miss", "wait" or NULL: the access
+                                    log and the X-Parity-Cache header */
 } http_response;
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req,

@@ -12,12 +12,19 @@
  *   $8 categories (text[] or NULL: all), $9 privileged (bool: the request
  *   carries a valid token, so sensitive details may be shown).
  * Each query returns one row with one column: the tile's bytes (GeoJSON
- * text, or MVT bytea). Thread-safe.
+ * text, or MVT bytea).
+ *
+ * Tiles are cached (tiles.h), and a cached tile is dropped whenever data it
+ * is made from changes: depends lists the data_versions layers (the names
+ * the database announces on channel parity_data) whose changes change the
+ * layer's tiles. A layer that lists none is dropped on every change (safe,
+ * if wasteful): list what the queries read. Thread-safe.
  */
 #ifndef PARITY_LAYERS_H
 #define PARITY_LAYERS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "parity/buf.h"
 #include "parity/handlers.h"
@@ -31,13 +38,25 @@ typedef struct layer_def {
     const char *mvt_query;      /* NULL when the layer has no MVT yet */
     int n_params;               /* 5, or 9 with filters */
     const char *fields[12];     /* "name:Type" pairs for TileJSON, NULL-ended */
+    const char *depends[12];    /* data_versions layers read; none: all */
 } layer_def;
 
 /* The layer called name, or NULL. */
 const layer_def *layers_find(const char *name);
 
-/* All layers, ending with a row whose name is NULL. */
+/* All layers, ending with a row whose name is NULL (at most 64 layers:
+ * each has one bit of the cache's tags). */
 extern const layer_def LAYERS[];
+
+/* The query of layer for format ("geojson" or "mvt"), or NULL. */
+const char *layers_query(const layer_def *layer, const char *format);
+
+/* The cache tag bit of layer. */
+uint64_t layers_tag(const layer_def *layer);
+
+/* The tags of every layer whose tiles depend on the data_versions layer
+ * named data (a parity_data notice's payload); 0 when none does. */
+uint64_t layers_tags_for_data(const char *data);
 
 /*
  * Builds one tile of layer in format ("geojson" or "mvt") into out.

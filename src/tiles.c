@@ -1,0 +1,156 @@
+/* tiles.c - serving tiles through the cache (see tiles.h). */
+#include "parity/tiles.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "parity/cache.h"
+#include "parity/encoding.h"
+#include "parity/layers.h"
+#include "parity/log.h"
+#include "parity/params.h"
+#include "parity/respond.h"
+
+/* Largest tile body accepted from the database. */
+#define TILE_BODY_CAP ((size_t)256 << 20)
+
+void tiles_cache_key(const char *layer, tile_id tile, const char *format,
+                     const char *filters_key, bool privileged, char *out,
+                     size_t outlen)
+{
+    snprintf(out, outlen, "%s/%d/%u/%u.%s?%s#%s", layer, tile.z, tile.x,
+             tile.y, format, filters_key, privileged ? "privileged" : "public");
+}
+
+static const char *content_type_of(const char *format)
+{
+    return !strcmp(format, "mvt") ? "application/vnd.mapbox-vector-tile"
+                                  : "application/geo+json";
+}
+
+static void release_entry(void *entry) { cache_entry_release(entry); }
+
+/* The error a failed fill gives every request that shared it. */
+static void tile_error(http_response *res, parity_status status)
+{
+    respond_error(res, status,
+                  status == PARITY_ERR_TIMEOUT
+                      ? "the database took too long; try again shortly or a "
+                        "higher zoom"
+                  : status == PARITY_ERR_UNAVAILABLE
+                      ? "the database is not reachable right now; try again "
+                        "shortly"
+                      : "the database could not make this tile",
+                  NULL);
+}
+
+/* Runs the layer's query for this tile: the fill of a cache miss. */
+static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
+                               const route *r, const params_filters *filters,
+                               bool privileged, parity_buf *body, char *err,
+                               size_t errlen)
+{
+    db_conn *conn;
+    parity_status status = db_pool_acquire(ctx->pool, &conn, err, errlen);
+    if (status != PARITY_OK)
+        return status;
+    status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
+                                filters, privileged, body, err, errlen);
+    db_pool_release(ctx->pool, conn);
+    return status;
+}
+
+/* Answers with the entry's variant for this client; takes over the
+ * caller's reference. */
+static void answer_entry(const handler_ctx *ctx, const http_request *req,
+                         http_response *res, cache_entry *e)
+{
+    bool gzip =
+        cache_entry_has_gzip(e) && encoding_accepts_gzip(req->accept_encoding);
+    res->status = 200;
+    res->content_type = cache_entry_content_type(e);
+    snprintf(res->etag, sizeof res->etag, "%s", cache_entry_etag(e, gzip));
+    res->cache_control = ctx->cfg->cache_control;
+    res->vary = "Accept-Encoding";
+    buf_reset(&res->body);
+    if (respond_etag_matches(req->if_none_match, res->etag)) {
+        res->status = 304;
+        cache_entry_release(e);
+        return;
+    }
+    res->content_encoding = gzip ? "gzip" : NULL;
+    res->shared = cache_entry_body(e, gzip, &res->shared_len);
+    res->release = release_entry;
+    res->release_ctx = e;
+}
+
+void tiles_handle(const handler_ctx *ctx, const http_request *req,
+                  const route *r, http_response *res)
+{
+    const layer_def *layer = layers_find(r->name);
+    if (!layer) {
+        respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
+        return;
+    }
+    const char *query = layers_query(layer, r->format);
+    if (!query) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "layer %s has no %s tiles", layer->name,
+                 r->format);
+        respond_error(res, PARITY_ERR_NOT_FOUND, msg, NULL);
+        return;
+    }
+    params_filters filters;
+    char err[512];
+    parity_status status = params_parse_filters(req, &filters, err, sizeof err);
+    if (status != PARITY_OK) {
+        respond_error(res, status, err, NULL);
+        return;
+    }
+    bool filtered = layer->n_params > 5;
+    bool privileged = false; /* no request is privileged yet */
+    char filters_key[1024] = "";
+    if (filtered)
+        params_filters_key(&filters, filters_key, sizeof filters_key);
+    char key[1400];
+    tiles_cache_key(layer->name, r->tile, r->format, filters_key,
+                    filtered && privileged, key, sizeof key);
+
+    bool listening = ctx->listener && db_listener_connected(ctx->listener);
+    cache_outcome outcome;
+    cache_entry *entry = NULL;
+    cache_flight *flight = NULL;
+    status = cache_lookup(ctx->cache, key, layers_tag(layer), listening,
+                          &outcome, &entry, &flight, err, sizeof err);
+    if (status != PARITY_OK) {
+        char quoted[600];
+        log_event("warn", "tile.shared_fill_failed", "query=%s status=%s error=%s",
+                  query, parity_status_name(status),
+                  log_quote(err, quoted, sizeof quoted));
+        tile_error(res, status);
+        res->cache_state = "wait";
+        return;
+    }
+    if (outcome == CACHE_MISS) {
+        parity_buf body;
+        buf_init(&body, TILE_BODY_CAP);
+        status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
+                           filtered && privileged, &body, err, sizeof err);
+        if (status == PARITY_OK)
+            status = cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
+                                     body.len, content_type_of(r->format),
+                                     &entry, err, sizeof err);
+        else
+            cache_fill_failed(ctx->cache, flight, status, err);
+        buf_dispose(&body);
+        if (status != PARITY_OK) {
+            handler_db_error(res, status, query, err);
+            res->cache_state = "miss";
+            return;
+        }
+    }
+    res->cache_state = outcome == CACHE_HIT    ? "hit"
+                       : outcome == CACHE_MISS ? "miss"
+                                               : "wait";
+    answer_entry(ctx, req, res, entry);
+}
