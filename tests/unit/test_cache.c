@@ -11,7 +11,9 @@
 #include "check.h"
 #include "parity/cache.h"
 #include "parity/encoding.h"
+#include "parity/layers.h"
 #include "parity/respond.h"
+#include "parity/tiles.h"
 #include "tests.h"
 
 void test_accept_encoding(void)
@@ -439,4 +441,53 @@ void test_cache_invalidation(void)
     CHECK(strstr(text.data, "\nparity_cache_max_bytes 1048576\n") != NULL);
     buf_dispose(&text);
     cache_free(c);
+}
+
+void test_tile_cache_keys_and_tags(void)
+{
+    char k1[256], k2[256];
+    tile_id t = {12, 1069, 1631};
+    tiles_cache_key("neighborhoods", t, "geojson", "", false, k1, sizeof k1);
+    tiles_cache_key("neighborhoods", t, "geojson", "", false, k2, sizeof k2);
+    CHECK_STR(k1, k2);
+    const char *variants[][3] = {{"sites", "geojson", ""},
+                                 {"neighborhoods", "mvt", ""},
+                                 {"neighborhoods", "geojson", "from=2026-01-01&to=&category="}};
+    for (size_t i = 0; i < 3; i++) {
+        tiles_cache_key(variants[i][0], t, variants[i][1], variants[i][2], false,
+                        k2, sizeof k2);
+        CHECK(strcmp(k1, k2) != 0);
+    }
+    tiles_cache_key("neighborhoods", t, "geojson", "", true, k2, sizeof k2);
+    CHECK(strcmp(k1, k2) != 0);
+    tile_id other = {12, 1069, 1632};
+    tiles_cache_key("neighborhoods", other, "geojson", "", false, k2, sizeof k2);
+    CHECK(strcmp(k1, k2) != 0);
+    /* x=1, y=11 must not collide with x=11, y=1. */
+    tile_id a = {5, 1, 11}, b = {5, 11, 1};
+    tiles_cache_key("n", a, "mvt", "", false, k1, sizeof k1);
+    tiles_cache_key("n", b, "mvt", "", false, k2, sizeof k2);
+    CHECK(strcmp(k1, k2) != 0);
+
+    /* Neighborhood tiles depend on boundaries and on what metrics read,
+     * but not on API tokens. */
+    const layer_def *n = layers_find("neighborhoods");
+    CHECK(n != NULL);
+    if (!n)
+        return;
+    uint64_t tag = layers_tag(n);
+    CHECK(tag != 0 && (tag & (tag - 1)) == 0); /* one bit */
+    CHECK(layers_tags_for_data("neighborhoods") & tag);
+    CHECK(layers_tags_for_data("events") & tag);
+    CHECK(layers_tags_for_data("sites") & tag);
+    CHECK(!(layers_tags_for_data("tokens") & tag));
+    /* Every layer has its own bit, and every format has a query or none. */
+    uint64_t seen = 0;
+    for (const layer_def *l = LAYERS; l->name; l++) {
+        CHECK(!(seen & layers_tag(l)));
+        seen |= layers_tag(l);
+        CHECK(layers_query(l, "geojson") == l->geojson_query);
+        CHECK(layers_query(l, "mvt") == l->mvt_query);
+        CHECK(layers_query(l, "png") == NULL);
+    }
 }

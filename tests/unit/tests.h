@@ -20,6 +20,7 @@ void test_cache_bound_and_lru(void);
 void test_cache_disabled(void);
 void test_cache_single_flight(void);
 void test_cache_invalidation(void);
+void test_tile_cache_keys_and_tags(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -39,6 +40,7 @@ void test_cache_invalidation(void);
     TEST(test_cache_bound_and_lru),         \
     TEST(test_cache_disabled),              \
     TEST(test_cache_single_flight),         \
-    TEST(test_cache_invalidation),
+    TEST(test_cache_invalidation),          \
+    TEST(test_tile_cache_keys_and_tags),
 
 #endif
