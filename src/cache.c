@@ -122,11 +122,13 @@ const char *cache_entry_content_type(const cache_entry *e)
 
 /* Makes an entry with one reference; NULL when out of memory. */
 static cache_entry *entry_new(const cache_flight *f, const void *body,
-                              size_t len, const char *content_type)
+                              size_t len, const char *content_type,
+                              bool compress)
 {
     parity_buf gz;
-    buf_init(&gz, len + len / 2 + 1024);
+    buf_init(&gz, len);
     bool with_gzip =
+        compress && len >= 256 &&
         encoding_gzip(body, len, ENCODING_GZIP_LEVEL, &gz) == PARITY_OK &&
         encoding_gzip_pays(len, gz.len);
     size_t key_len = strlen(f->key) + 1;
@@ -400,10 +402,12 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
 
 parity_status cache_fill_done(cache *c, cache_flight *flight, const void *body,
                               size_t len, const char *content_type,
-                              cache_entry **entry, char *err, size_t errlen)
+                              bool want_gzip, cache_entry **entry, char *err,
+                              size_t errlen)
 {
     *entry = NULL;
-    cache_entry *e = entry_new(flight, body, len, content_type);
+    cache_entry *e = entry_new(flight, body, len, content_type,
+                               want_gzip || c->max_bytes > 0);
     if (!e) {
         cache_fill_failed(c, flight, PARITY_ERR_NOMEM, "out of memory");
         return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");

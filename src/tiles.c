@@ -139,6 +139,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         if (status == PARITY_OK)
             status = cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
                                      body.len, content_type_of(r->format),
+                                     encoding_accepts_gzip(req->accept_encoding),
                                      &entry, err, sizeof err);
         else
             cache_fill_failed(ctx->cache, flight, status, err);

@@ -97,16 +97,20 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
                            char *err, size_t errlen);
 
 /*
- * Finishes a fill with its answer: makes the entry (ETag, gzip when it
+ * Finishes a fill with its answer: makes the entry (ETag, and gzip when it
  * pays, compressed here, outside the lock), hands it to the waiters, and
  * stores it unless the fill went stale, the cache stores nothing, or the
- * entry is larger than an eighth of the bound. *entry receives the
- * filler's reference. On PARITY_ERR_NOMEM the waiters get that error.
- * content_type must be a static string. The flight is freed.
+ * entry is larger than an eighth of the bound. The gzip is made when the
+ * cache stores entries (once, for every later client) or when want_gzip
+ * (the filler's client takes gzip); a cache that stores nothing does not
+ * compress for clients that never asked. *entry receives the filler's
+ * reference. On PARITY_ERR_NOMEM the waiters get that error. content_type
+ * must be a static string. The flight is freed.
  */
 parity_status cache_fill_done(cache *c, cache_flight *flight, const void *body,
                               size_t len, const char *content_type,
-                              cache_entry **entry, char *err, size_t errlen);
+                              bool want_gzip, cache_entry **entry, char *err,
+                              size_t errlen);
 
 /* Finishes a fill that failed: the waiters get status and message (copied);
  * nothing is stored. The flight is freed. */

@@ -113,7 +113,7 @@ static cache_entry *fill(cache *c, const char *key, uint64_t tags,
     CHECK(outcome == CACHE_MISS && f && !e);
     if (!f)
         return NULL;
-    CHECK(cache_fill_done(c, f, body, len, "text/plain", &e, err, sizeof err) ==
+    CHECK(cache_fill_done(c, f, body, len, "text/plain", true, &e, err, sizeof err) ==
           PARITY_OK);
     return e;
 }
@@ -254,6 +254,20 @@ void test_cache_disabled(void)
     cache_counters k;
     cache_stats(c, &k);
     CHECK(k.entries == 0 && k.bytes == 0 && k.stores == 0);
+    /* Nothing stored, so gzip only for a filler whose client takes it. */
+    static char text[2000];
+    memset(text, 'z', sizeof text);
+    cache_outcome outcome;
+    cache_flight *f;
+    char err[64];
+    for (int want = 0; want < 2; want++) {
+        CHECK(cache_lookup(c, "t", 1, true, &outcome, &e, &f, err, sizeof err) ==
+              PARITY_OK);
+        CHECK(cache_fill_done(c, f, text, sizeof text, "text/plain", want, &e,
+                              err, sizeof err) == PARITY_OK);
+        CHECK(cache_entry_has_gzip(e) == (want == 1));
+        cache_entry_release(e);
+    }
     cache_free(c);
 }
 
@@ -314,7 +328,7 @@ void test_cache_single_flight(void)
     cache_counters k;
     cache_stats(c, &k);
     CHECK(k.waits == N_WAITERS && k.fills == 1);
-    CHECK(cache_fill_done(c, f, "the tile", 8, "text/plain", &e, err,
+    CHECK(cache_fill_done(c, f, "the tile", 8, "text/plain", true, &e, err,
                           sizeof err) == PARITY_OK);
     for (int i = 0; i < N_WAITERS; i++) {
         pthread_join(threads[i], NULL);
@@ -348,7 +362,7 @@ void test_cache_single_flight(void)
     waiter one = {.c = c, .key = "slow"};
     wait_thread(&one);
     CHECK(one.status == PARITY_ERR_TIMEOUT && one.outcome == CACHE_WAIT);
-    CHECK(cache_fill_done(c, f, "late", 4, "text/plain", &e, err, sizeof err) ==
+    CHECK(cache_fill_done(c, f, "late", 4, "text/plain", true, &e, err, sizeof err) ==
           PARITY_OK);
     cache_entry_release(e);
     CHECK(lookup(c, "slow", &e) == CACHE_HIT);
@@ -392,7 +406,7 @@ void test_cache_invalidation(void)
                        sizeof err) == PARITY_OK);
     CHECK(outcome == CACHE_MISS && new_fill && new_fill != old_fill);
     cache_entry *old_entry;
-    CHECK(cache_fill_done(c, old_fill, "old", 3, "text/plain", &old_entry, err,
+    CHECK(cache_fill_done(c, old_fill, "old", 3, "text/plain", true, &old_entry, err,
                           sizeof err) == PARITY_OK);
     for (int i = 0; i < 3; i++) {
         pthread_join(threads[i], NULL);
@@ -405,7 +419,7 @@ void test_cache_invalidation(void)
     pthread_t late_thread;
     cache_stats(c, &k);
     start_waiters(c, "t", &late, &late_thread, 1, k.waits);
-    CHECK(cache_fill_done(c, new_fill, "new", 3, "text/plain", &e, err,
+    CHECK(cache_fill_done(c, new_fill, "new", 3, "text/plain", true, &e, err,
                           sizeof err) == PARITY_OK);
     pthread_join(late_thread, NULL);
     size_t len;
@@ -423,7 +437,7 @@ void test_cache_invalidation(void)
     CHECK(cache_lookup(c, "t", A, false, &outcome, &e, &new_fill, err,
                        sizeof err) == PARITY_OK);
     CHECK(outcome == CACHE_MISS);
-    CHECK(cache_fill_done(c, new_fill, "newer", 5, "text/plain", &e, err,
+    CHECK(cache_fill_done(c, new_fill, "newer", 5, "text/plain", true, &e, err,
                           sizeof err) == PARITY_OK);
     cache_entry_release(e);
     CHECK(lookup(c, "t", &e) == CACHE_HIT);
