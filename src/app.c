@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parity/cache.h"
 #include "parity/db.h"
+#include "parity/encoding.h"
 #include "parity/handlers.h"
 #include "parity/layers.h"
 #include "parity/params.h"
@@ -216,21 +218,41 @@ static void handle_static(app *a, const http_request *req, http_response *res)
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such file", NULL);
         return;
     }
-    buf_reset(&res->body);
-    char chunk[65536];
-    ssize_t n;
-    parity_status status = PARITY_OK;
-    while (status == PARITY_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
-        status = buf_append(&res->body, chunk, (size_t)n);
+    /* The page's files go through the cache too (compressed once); the
+     * key holds the file's modification time and size, so a rebuilt page
+     * is a new entry, and no data change touches them (tags 0). */
+    char key[PATH_MAX + 700];
+    snprintf(key, sizeof key, "static:%s:%lld.%09ld:%lld", file,
+             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+             (long long)st.st_size);
+    cache_outcome outcome;
+    cache_entry *entry = NULL;
+    cache_flight *flight = NULL;
+    char err[256];
+    parity_status status = cache_lookup(a->tiles, key, 0, true, &outcome,
+                                        &entry, &flight, err, sizeof err);
+    if (status == PARITY_OK && outcome == CACHE_MISS) {
+        parity_buf body;
+        buf_init(&body, (size_t)256 << 20);
+        char chunk[65536];
+        ssize_t n;
+        while (status == PARITY_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
+            status = buf_append(&body, chunk, (size_t)n);
+        if (status == PARITY_OK)
+            status = cache_fill_done(a->tiles, flight, body.data ? body.data : "",
+                                     body.len, mime_type(file),
+                                     encoding_accepts_gzip(req->accept_encoding),
+                                     &entry, err, sizeof err);
+        else
+            cache_fill_failed(a->tiles, flight, status, "file too large");
+        buf_dispose(&body);
+    }
     close(fd);
     if (status != PARITY_OK) {
-        respond_error(res, status, "file too large", NULL);
+        respond_error(res, status, "the file could not be read", NULL);
         return;
     }
-    res->status = 200;
-    res->content_type = mime_type(file);
-    handler_cacheable(&a->ctx, req, res);
-    res->cache_control = "no-cache";
+    handler_answer_entry(req, res, entry, "no-cache");
 }
 
 /* ---- data changes ------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* handlers.c - what every request handler shares (see handlers.h). */
 #include "parity/handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "parity/encoding.h"
@@ -97,6 +98,30 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
         res->shared_len = 0;
         res->release = NULL;
     }
+}
+
+static void release_entry(void *entry) { cache_entry_release(entry); }
+
+void handler_answer_entry(const http_request *req, http_response *res,
+                          cache_entry *e, const char *cache_control)
+{
+    bool gzip =
+        cache_entry_has_gzip(e) && encoding_accepts_gzip(req->accept_encoding);
+    res->status = 200;
+    res->content_type = cache_entry_content_type(e);
+    snprintf(res->etag, sizeof res->etag, "%s", cache_entry_etag(e, gzip));
+    res->cache_control = cache_control;
+    res->vary = "Accept-Encoding";
+    buf_reset(&res->body);
+    if (respond_etag_matches(req->if_none_match, res->etag)) {
+        res->status = 304;
+        cache_entry_release(e);
+        return;
+    }
+    res->content_encoding = gzip ? "gzip" : NULL;
+    res->shared = cache_entry_body(e, gzip, &res->shared_len);
+    res->release = release_entry;
+    res->release_ctx = e;
 }
 
 void handler_query_body(const handler_ctx *ctx, const http_request *req,

@@ -28,8 +28,6 @@ static const char *content_type_of(const char *format)
                                   : "application/geo+json";
 }
 
-static void release_entry(void *entry) { cache_entry_release(entry); }
-
 /* The error a failed fill gives every request that shared it. */
 static void tile_error(http_response *res, parity_status status)
 {
@@ -58,30 +56,6 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                 filters, privileged, body, err, errlen);
     db_pool_release(ctx->pool, conn);
     return status;
-}
-
-/* Answers with the entry's variant for this client; takes over the
- * caller's reference. */
-static void answer_entry(const handler_ctx *ctx, const http_request *req,
-                         http_response *res, cache_entry *e)
-{
-    bool gzip =
-        cache_entry_has_gzip(e) && encoding_accepts_gzip(req->accept_encoding);
-    res->status = 200;
-    res->content_type = cache_entry_content_type(e);
-    snprintf(res->etag, sizeof res->etag, "%s", cache_entry_etag(e, gzip));
-    res->cache_control = ctx->cfg->cache_control;
-    res->vary = "Accept-Encoding";
-    buf_reset(&res->body);
-    if (respond_etag_matches(req->if_none_match, res->etag)) {
-        res->status = 304;
-        cache_entry_release(e);
-        return;
-    }
-    res->content_encoding = gzip ? "gzip" : NULL;
-    res->shared = cache_entry_body(e, gzip, &res->shared_len);
-    res->release = release_entry;
-    res->release_ctx = e;
 }
 
 void tiles_handle(const handler_ctx *ctx, const http_request *req,
@@ -153,5 +127,5 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     res->cache_state = outcome == CACHE_HIT    ? "hit"
                        : outcome == CACHE_MISS ? "miss"
                                                : "wait";
-    answer_entry(ctx, req, res, entry);
+    handler_answer_entry(req, res, entry, ctx->cfg->cache_control);
 }

@@ -40,6 +40,13 @@ void handler_db_error(http_response *res, parity_status status,
 void handler_cacheable(const handler_ctx *ctx, const http_request *req,
                        http_response *res);
 
+/* Answers with a cached entry (cache.h): the variant this client takes
+ * (gzip or identity) with its ETag, Vary: Accept-Encoding, cache_control
+ * (a static string), and 304 when If-None-Match holds the ETag. The bytes
+ * are borrowed, not copied; the caller's reference is taken over. */
+void handler_answer_entry(const http_request *req, http_response *res,
+                          cache_entry *entry, const char *cache_control);
+
 /* Runs the named query, whose one row and one column is the whole answer
  * body (JSON built by PostgreSQL), and answers it with content_type. */
 void handler_query_body(const handler_ctx *ctx, const http_request *req,

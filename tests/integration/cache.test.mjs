@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, SHARED, freshDatabase, gdal, lonLatToTile, parity, parityOk, sql, startServer } from './lib.mjs';
+import { ROOT, SHARED, WEB_ROOT, freshDatabase, gdal, lonLatToTile, parity, parityOk, sql, startServer } from './lib.mjs';
 
 const db = freshDatabase('it_cache');
 const ATLANTA = path.join(SHARED, 'neighborhoods/atlanta.geojson');
@@ -314,4 +314,20 @@ test('a bad --cache-size is refused with a message naming the setting', () => {
   const r = parity(db, ['serve', '--cache-size', 'lots']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--cache-size/);
+});
+
+test("the page's files are gzipped once for clients that take gzip, with ETags and 304", async () => {
+  const index = await raw(`${a.url}/`);
+  assert.equal(index.status, 200);
+  assert.match(index.headers['content-type'], /^text\/html/);
+  assert.match(index.headers['content-security-policy'], /default-src 'self'/);
+  assert.equal(index.headers['cache-control'], 'no-cache');
+  const html = fs.readFileSync(path.join(WEB_ROOT, 'index.html'));
+  assert.ok(index.body.equals(html), 'the bytes of the file');
+  const gz = await raw(`${a.url}/`, { 'Accept-Encoding': 'gzip' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.ok(zlib.gunzipSync(gz.body).equals(html));
+  assert.equal(gz.headers.etag, index.headers.etag.replace(/"$/, '-gz"'));
+  assert.equal((await raw(`${a.url}/`, { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag })).status, 304);
+  assert.equal((await raw(`${a.url}/`, { 'If-None-Match': index.headers.etag })).status, 304);
 });
