@@ -13,6 +13,11 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -25,6 +30,11 @@ void test_etag_matching(void);
     TEST(test_options_parse),               \
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
-    TEST(test_etag_matching),
+    TEST(test_etag_matching),               \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
