@@ -307,11 +307,12 @@ static int import_rows_command(import_kind kind, int argc, char **argv,
     bool points = kind == IMPORT_SITES || kind == IMPORT_EVENTS;
     if (points)
         printf("%s: points from %s\n", what, s->points);
-    printf("%s: %s\n", what, s->fields[0] ? s->fields : "no known columns found");
-    if (points && !strstr(s->fields, "name from"))
+    if (s->fields[0])
+        printf("%s: %s\n", what, s->fields);
+    if (points && !s->has_name)
         printf("%s: no %s column: each is named '%s ID' (pass --name-field)\n",
                what, kind == IMPORT_EVENTS ? "title" : "name", s->layer);
-    if (points && !strstr(s->fields, "id from"))
+    if (points && !s->has_id)
         printf("%s: no id column: ids are 'fid:N' from the feature ids (pass "
                "--id-field)\n",
                what);
@@ -320,9 +321,7 @@ static int import_rows_command(import_kind kind, int argc, char **argv,
     if (s->outside)
         printf("%s: %ld outside every neighborhood (stored without one): %s%s\n",
                what, s->outside, s->outside_rows,
-               (size_t)s->outside > 0 && strlen(s->outside_rows) + 45 >= sizeof s->outside_rows
-                   ? ", ..."
-                   : "");
+               s->outside > s->outside_listed ? ", ..." : "");
     if (s->rejected) {
         printf("%s: rejected %ld bad row%s:\n%s", what, s->rejected,
                s->rejected == 1 ? "" : "s", s->rejected_rows);

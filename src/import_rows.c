@@ -556,13 +556,15 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         return false;
 
     if (kind == IMPORT_SITES || kind == IMPORT_EVENTS) {
-        if (r->text[IMPORT_ROLE_ID])
+        if (r->text[IMPORT_ROLE_ID]) {
             snprintf(r->external_id, sizeof r->external_id, "%s",
                      r->text[IMPORT_ROLE_ID]);
-        else
+            snprintf(r->label + strlen(r->label),
+                     sizeof r->label - strlen(r->label), " (%.200s)",
+                     r->external_id);
+        } else {
             snprintf(r->external_id, sizeof r->external_id, "fid:%lld", r->fid);
-        snprintf(r->label + strlen(r->label), sizeof r->label - strlen(r->label),
-                 " (%.200s)", r->external_id);
+        }
         if (strlen(r->text[IMPORT_ROLE_ID] ? r->text[IMPORT_ROLE_ID] : "") >=
             sizeof r->external_id) {
             snprintf(why, whylen, "%s is longer than %zu bytes",
@@ -721,8 +723,9 @@ static void note_outside(importer *imp, const char *label)
 {
     imp->s->outside++;
     size_t size = sizeof imp->s->outside_rows;
-    if (imp->outside_used + 40 >= size)
+    if (imp->s->outside_listed == IMPORT_LISTED_ROWS || imp->outside_used + 40 >= size)
         return;
+    imp->s->outside_listed++;
     int n = snprintf(imp->s->outside_rows + imp->outside_used,
                      size - imp->outside_used, "%s%s",
                      imp->outside_used ? ", " : "", label);
@@ -934,8 +937,11 @@ static void describe_fields(importer *imp)
         if (role == IMPORT_ROLE_X || role == IMPORT_ROLE_Y || role == IMPORT_ROLE_WKT ||
             imp->field[role] < 0 || used + 80 >= size)
             continue;
+        const char *label = role == IMPORT_ROLE_NAME && imp->opts->kind == IMPORT_EVENTS
+                                ? "title"
+                                : ROLE_LABELS[role];
         int n = snprintf(out + used, size - used, "%s%s from '%s'%s",
-                         used ? ", " : "", ROLE_LABELS[role],
+                         used ? ", " : "", label,
                          field_name(imp, (import_role)role),
                          imp->guessed[role] ? " (guessed)" : "");
         if (n > 0 && used + (size_t)n < size)
@@ -1251,6 +1257,8 @@ parity_status import_rows(db_conn *conn, const import_rows_options *opts,
         status = choose_reject_path(&imp, err, errlen);
     if (status == PARITY_OK) {
         describe_fields(&imp);
+        s->has_name = imp.field[IMPORT_ROLE_NAME] >= 0;
+        s->has_id = imp.field[IMPORT_ROLE_ID] >= 0;
         imp.seen = CPLHashSetNew(seen_hash, seen_equal, seen_free);
         status = db_exec(conn, "BEGIN", err, errlen);
         if (status == PARITY_OK)

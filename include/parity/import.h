@@ -110,12 +110,14 @@ typedef struct import_rows_summary {
     char layer[128];
     char source[256];          /* the source stored with sites and events */
     char points[256];          /* where points came from, e.g. "columns lon, lat (guessed), EPSG:4326" */
-    char fields[1024];         /* "name from 'title' (guessed), ..." */
+    char fields[1024];         /* "title from 'title' (guessed), ..." */
+    bool has_name, has_id;     /* a name (title) and an id column were found */
     long read;                 /* rows read from the layer */
     long stored, inserted, updated;
     long rejected;
     long outside;              /* points stored in no neighborhood */
-    char outside_rows[512];    /* "line 977 (E0976), ..." (the first ones) */
+    char outside_rows[1024];   /* "line 977 (E0976), ..." (the first ones) */
+    long outside_listed;       /* how many outside_rows names */
     char rejected_rows[2048];  /* the first IMPORT_LISTED_ROWS bad rows, one a line */
     char reject_file[1024];    /* "" when none was written */
     double seconds;
