@@ -6,8 +6,12 @@
  * GeoPackage, KML, FlatGeobuf, CSV, ...), OGR/PROJ reproject to EPSG:4326
  * (lon/lat order), and the rows go to PostGIS inside one transaction on the
  * caller's connection: either the whole import is committed or nothing is.
- * Progress is drawn on standard error when it is a terminal. Not
- * thread-safe (GDAL's error state is per thread; use one thread).
+ * import_boundaries replaces the neighborhoods; import_rows adds or updates
+ * partners, programs, sites and events, checking every row and reporting
+ * the bad ones by line. Progress is drawn on standard error when it is a
+ * terminal. The module's files are src/import*.c (what they share is in
+ * src/import_internal.h). Not thread-safe (GDAL's error state is per
+ * thread; use one thread).
  */
 #ifndef PARITY_IMPORT_H
 #define PARITY_IMPORT_H
