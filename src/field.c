@@ -318,7 +318,8 @@ void field_time_format(const field_time *t, char *out, size_t outlen)
     if (t->microsecond)
         n += snprintf(out + n, outlen - (size_t)n, ".%06d", t->microsecond);
     if (t->has_offset && n > 0 && (size_t)n < outlen) {
-        int off = t->offset_minutes < 0 ? -t->offset_minutes : t->offset_minutes;
+        int off =
+            t->offset_minutes < 0 ? -t->offset_minutes : t->offset_minutes;
         snprintf(out + n, outlen - (size_t)n, "%c%02d:%02d",
                  t->offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
     }
@@ -342,13 +343,13 @@ static long days_from_civil(int y, int m, int d)
 
 int field_time_compare(const field_time *a, const field_time *b)
 {
-    long double sa = (long double)days_from_civil(a->year, a->month, a->day) * 86400 +
-                     a->hour * 3600 + a->minute * 60 + a->second -
-                     (a->has_offset ? a->offset_minutes * 60 : 0) +
-                     a->microsecond / 1e6L;
-    long double sb = (long double)days_from_civil(b->year, b->month, b->day) * 86400 +
-                     b->hour * 3600 + b->minute * 60 + b->second -
-                     (b->has_offset ? b->offset_minutes * 60 : 0) +
-                     b->microsecond / 1e6L;
+    long double sa =
+        (long double)days_from_civil(a->year, a->month, a->day) * 86400 +
+        a->hour * 3600 + a->minute * 60 + a->second -
+        (a->has_offset ? a->offset_minutes * 60 : 0) + a->microsecond / 1e6L;
+    long double sb =
+        (long double)days_from_civil(b->year, b->month, b->day) * 86400 +
+        b->hour * 3600 + b->minute * 60 + b->second -
+        (b->has_offset ? b->offset_minutes * 60 : 0) + b->microsecond / 1e6L;
     return sa < sb ? -1 : sa > sb ? 1 : 0;
 }

@@ -73,9 +73,9 @@ parity_status import_reject_open(const char *path, OGRLayerH layer,
         options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
     options = CSLSetNameValue(options, "STRING_QUOTING", "IF_NEEDED");
     char *base = CPLStrdup(CPLGetBasename(path));
-    r->layer = GDALDatasetCreateLayer(r->dataset, base, NULL,
-                                      r->has_geometry ? wkbUnknown : wkbNone,
-                                      options);
+    r->layer =
+        GDALDatasetCreateLayer(r->dataset, base, NULL,
+                               r->has_geometry ? wkbUnknown : wkbNone, options);
     CPLFree(base);
     CSLDestroy(options);
     parity_status status = PARITY_OK;

@@ -35,9 +35,9 @@
 /* Rows sent to the database in one statement. */
 #define BATCH_ROWS 500
 
-#define KIND(k) (1u << (k))
+#define KIND(k)     (1u << (k))
 #define POINT_KINDS (KIND(IMPORT_SITES) | KIND(IMPORT_EVENTS))
-#define ALL_KINDS (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | POINT_KINDS)
+#define ALL_KINDS   (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | POINT_KINDS)
 
 typedef struct role_spec {
     const char *flag;
@@ -48,12 +48,16 @@ static const role_spec ROLES[IMPORT_ROLE_COUNT] = {
     [IMPORT_ROLE_ID] = {"--id-field", POINT_KINDS},
     [IMPORT_ROLE_NAME] = {"--name-field", ALL_KINDS},
     [IMPORT_ROLE_KIND] = {"--kind-field", KIND(IMPORT_PARTNERS)},
-    [IMPORT_ROLE_CATEGORY] = {"--category-field", KIND(IMPORT_PROGRAMS) | POINT_KINDS},
+    [IMPORT_ROLE_CATEGORY] = {"--category-field",
+                              KIND(IMPORT_PROGRAMS) | POINT_KINDS},
     [IMPORT_ROLE_PROGRAM] = {"--program-field", POINT_KINDS},
-    [IMPORT_ROLE_PARTNER] = {"--partner-field", KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
+    [IMPORT_ROLE_PARTNER] = {"--partner-field",
+                             KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_DESCRIPTION] = {"--description-field", KIND(IMPORT_PROGRAMS)},
-    [IMPORT_ROLE_START] = {"--date-field", KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
-    [IMPORT_ROLE_END] = {"--end-field", KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
+    [IMPORT_ROLE_START] = {"--date-field",
+                           KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
+    [IMPORT_ROLE_END] = {"--end-field",
+                         KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_ATTENDANCE] = {"--attendance-field", KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_YOUTH] = {"--youth-field", KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_HOURS] = {"--hours-field", KIND(IMPORT_EVENTS)},
@@ -66,15 +70,29 @@ static const role_spec ROLES[IMPORT_ROLE_COUNT] = {
 };
 
 /* What the summary calls each column. */
-static const char *const ROLE_LABELS[IMPORT_ROLE_COUNT] = {
-    "id", "name", "kind", "category", "program", "partner", "description",
-    "start", "end", "attendance", "youth attendance", "hours", "capacity",
-    "address", "sensitive", "x", "y", "wkt"};
+static const char *const ROLE_LABELS[IMPORT_ROLE_COUNT] = {"id",
+                                                           "name",
+                                                           "kind",
+                                                           "category",
+                                                           "program",
+                                                           "partner",
+                                                           "description",
+                                                           "start",
+                                                           "end",
+                                                           "attendance",
+                                                           "youth attendance",
+                                                           "hours",
+                                                           "capacity",
+                                                           "address",
+                                                           "sensitive",
+                                                           "x",
+                                                           "y",
+                                                           "wkt"};
 
 /* The partner kinds sql/migrations/0002_programs.sql allows. */
 static const char *const PARTNER_KINDS[] = {
-    "law enforcement", "government agency", "nonprofit", "business", "faith",
-    "community", NULL};
+    "law enforcement", "government agency", "nonprofit", "business",
+    "faith",           "community",         NULL};
 
 const char *import_kind_name(import_kind kind)
 {
@@ -95,11 +113,14 @@ const char *import_role_flag(import_role role)
 /* Column names tried, in order, when a flag is not given. */
 static const char *const *role_guesses(import_kind kind, import_role role)
 {
-    static const char *const id_events[] = {"event_id", "id", "external_id", NULL};
-    static const char *const id_sites[] = {"site_id", "id", "external_id", NULL};
+    static const char *const id_events[] = {"event_id", "id", "external_id",
+                                            NULL};
+    static const char *const id_sites[] = {"site_id", "id", "external_id",
+                                           NULL};
     static const char *const name_events[] = {"title", "name", "event_title",
                                               "event_name", NULL};
-    static const char *const name_sites[] = {"name", "site_name", "title", NULL};
+    static const char *const name_sites[] = {"name", "site_name", "title",
+                                             NULL};
     static const char *const name_partners[] = {"name", "partner",
                                                 "partner_name", NULL};
     static const char *const name_programs[] = {"name", "program",
@@ -109,28 +130,32 @@ static const char *const *role_guesses(import_kind kind, import_role role)
     static const char *const category[] = {"category", "category_name",
                                            "program_category", NULL};
     static const char *const program[] = {"program", "program_name", NULL};
-    static const char *const partner[] = {"partner", "partner_name", "host", NULL};
+    static const char *const partner[] = {"partner", "partner_name", "host",
+                                          NULL};
     static const char *const description[] = {"description", "details", NULL};
     static const char *const start_events[] = {
-        "start_time", "starts_at", "start", "start_date", "datetime", "date",
-        "event_date", NULL};
+        "start_time", "starts_at", "start",      "start_date",
+        "datetime",   "date",      "event_date", NULL};
     static const char *const start_programs[] = {"start_date", "starts_on",
                                                  "start", "begin_date", NULL};
     static const char *const end_events[] = {"end_time", "ends_at", "end",
                                              "end_date", NULL};
-    static const char *const end_programs[] = {"end_date", "ends_on", "end", NULL};
+    static const char *const end_programs[] = {"end_date", "ends_on", "end",
+                                               NULL};
     static const char *const attendance[] = {"attendance", "attendees",
                                              "participants", NULL};
     static const char *const youth[] = {"youth_attendance", "youth",
                                         "youth_attendees", NULL};
     static const char *const hours[] = {"hours", "duration_hours", NULL};
     static const char *const capacity[] = {"capacity", NULL};
-    static const char *const address[] = {"address", "street_address", "addr", NULL};
+    static const char *const address[] = {"address", "street_address", "addr",
+                                          NULL};
     static const char *const sensitive[] = {"sensitive", "confidential", NULL};
-    static const char *const x[] = {"lon", "longitude", "lng", "long", "x", NULL};
+    static const char *const x[] = {"lon",  "longitude", "lng",
+                                    "long", "x",         NULL};
     static const char *const y[] = {"lat", "latitude", "y", NULL};
-    static const char *const wkt[] = {"wkt", "geometry", "geom", "the_geom",
-                                      "wkt_geom", NULL};
+    static const char *const wkt[] = {"wkt",      "geometry", "geom",
+                                      "the_geom", "wkt_geom", NULL};
     switch (role) {
     case IMPORT_ROLE_ID: return kind == IMPORT_EVENTS ? id_events : id_sites;
     case IMPORT_ROLE_NAME:
@@ -145,7 +170,8 @@ static const char *const *role_guesses(import_kind kind, import_role role)
     case IMPORT_ROLE_DESCRIPTION: return description;
     case IMPORT_ROLE_START:
         return kind == IMPORT_PROGRAMS ? start_programs : start_events;
-    case IMPORT_ROLE_END: return kind == IMPORT_PROGRAMS ? end_programs : end_events;
+    case IMPORT_ROLE_END:
+        return kind == IMPORT_PROGRAMS ? end_programs : end_events;
     case IMPORT_ROLE_ATTENDANCE: return attendance;
     case IMPORT_ROLE_YOUTH: return youth;
     case IMPORT_ROLE_HOURS: return hours;
@@ -202,7 +228,7 @@ typedef struct importer {
     char reject_path[1024];
     size_t outside_used, rejected_used;
     long listed;
-    bool storing; /* false once a bad row dooms a refusing import */
+    bool storing;       /* false once a bad row dooms a refusing import */
     json_object *batch; /* rows not yet sent, with their keys and labels */
     int batch_n;
     char *batch_keys[BATCH_ROWS], *batch_labels[BATCH_ROWS];
@@ -252,7 +278,7 @@ static int lookup_find(const lookup *l, const char *name)
 /* ---- one row ------------------------------------------------------------ */
 
 typedef struct row {
-    long number;  /* file line for CSV, else the feature id */
+    long number; /* file line for CSV, else the feature id */
     long long fid;
     char *text[IMPORT_ROLE_COUNT]; /* trimmed cells; NULL when blank */
     char label[300];               /* "line 5 (E0004)" */
@@ -274,9 +300,9 @@ static void row_dispose(row *r)
 
 static const char *field_name(const importer *imp, import_role role)
 {
-    return imp->field[role] >= 0
-               ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(imp->defn, imp->field[role]))
-               : ROLE_LABELS[role];
+    return imp->field[role] >= 0 ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(
+                                       imp->defn, imp->field[role]))
+                                 : ROLE_LABELS[role];
 }
 
 /* "<field> '<value>' <why>" into out. */
@@ -301,7 +327,8 @@ static bool read_cells(importer *imp, OGRFeatureH feature, row *r, char *why,
         if (field_is_blank(value))
             continue;
         if (!field_valid_utf8(value)) {
-            snprintf(why, whylen, "%s is not UTF-8 text", field_name(imp, (import_role)role));
+            snprintf(why, whylen, "%s is not UTF-8 text",
+                     field_name(imp, (import_role)role));
             return false;
         }
         size_t len = strlen(value);
@@ -332,9 +359,14 @@ static bool read_time(importer *imp, OGRFeatureH feature, row *r,
         float second;
         if (!OGR_F_GetFieldAsDateTimeEx(feature, i, &year, &month, &day, &hour,
                                         &minute, &second, &tz))
-            return bad_value(imp, role, r->text[role], "is not a date", why, whylen);
-        field_time t = {.year = year, .month = month, .day = day,
-                        .hour = hour, .minute = minute, .second = (int)second,
+            return bad_value(imp, role, r->text[role], "is not a date", why,
+                             whylen);
+        field_time t = {.year = year,
+                        .month = month,
+                        .day = day,
+                        .hour = hour,
+                        .minute = minute,
+                        .second = (int)second,
                         .has_time = type == OFTDateTime,
                         .has_offset = tz > 1,
                         .offset_minutes = tz > 1 ? (tz - 100) * 15 : 0};
@@ -342,10 +374,11 @@ static bool read_time(importer *imp, OGRFeatureH feature, row *r,
         return true;
     }
     char reason[200];
-    bool ok = imp->opts->date_format
-                  ? field_parse_format(r->text[role], imp->opts->date_format, out,
-                                       reason, sizeof reason)
-                  : field_parse_iso8601(r->text[role], out, reason, sizeof reason);
+    bool ok =
+        imp->opts->date_format
+            ? field_parse_format(r->text[role], imp->opts->date_format, out,
+                                 reason, sizeof reason)
+            : field_parse_iso8601(r->text[role], out, reason, sizeof reason);
     return ok || bad_value(imp, role, r->text[role], reason, why, whylen);
 }
 
@@ -353,7 +386,8 @@ static bool read_count(importer *imp, row *r, import_role role, char *out,
                        size_t outlen, long *value, char *why, size_t whylen)
 {
     char reason[64];
-    if (!field_parse_count(r->text[role], INT_MAX, value, reason, sizeof reason))
+    if (!field_parse_count(r->text[role], INT_MAX, value, reason,
+                           sizeof reason))
         return bad_value(imp, role, r->text[role], reason, why, whylen);
     snprintf(out, outlen, "%ld", *value);
     return true;
@@ -420,7 +454,8 @@ static bool check_point(importer *imp, OGRFeatureH feature, row *r, char *why,
         const char *tx = r->text[IMPORT_ROLE_X], *ty = r->text[IMPORT_ROLE_Y];
         if (!tx && !ty) {
             snprintf(why, whylen, "no coordinates (%s and %s are empty)",
-                     field_name(imp, IMPORT_ROLE_X), field_name(imp, IMPORT_ROLE_Y));
+                     field_name(imp, IMPORT_ROLE_X),
+                     field_name(imp, IMPORT_ROLE_Y));
             return false;
         }
         char reason[64];
@@ -431,7 +466,8 @@ static bool check_point(importer *imp, OGRFeatureH feature, row *r, char *why,
                          field_name(imp, role));
                 return false;
             }
-            if (!field_parse_number(r->text[role], k ? &y : &x, reason, sizeof reason))
+            if (!field_parse_number(r->text[role], k ? &y : &x, reason,
+                                    sizeof reason))
                 return bad_value(imp, role, r->text[role], reason, why, whylen);
         }
     } else {
@@ -443,7 +479,8 @@ static bool check_point(importer *imp, OGRFeatureH feature, row *r, char *why,
                 return false;
             }
             char *cursor = r->text[IMPORT_ROLE_WKT];
-            if (OGR_G_CreateFromWkt(&cursor, NULL, &made) != OGRERR_NONE || !made)
+            if (OGR_G_CreateFromWkt(&cursor, NULL, &made) != OGRERR_NONE ||
+                !made)
                 return bad_value(imp, IMPORT_ROLE_WKT, text,
                                  "is not WKT GDAL can read", why, whylen);
             geom = made;
@@ -469,13 +506,17 @@ static bool check_point(importer *imp, OGRFeatureH feature, row *r, char *why,
         OGR_G_DestroyGeometry(made);
     }
     double x0 = x, y0 = y;
-    if (imp->src.transform && (!isfinite(x) || !isfinite(y) ||
-                               !OCTTransform(imp->src.transform, 1, &x, &y, NULL))) {
-        snprintf(why, whylen, "the point (%.10g %.10g) cannot be reprojected from "
-                 "%s to EPSG:4326", x0, y0, imp->src.srs_name);
+    if (imp->src.transform &&
+        (!isfinite(x) || !isfinite(y) ||
+         !OCTTransform(imp->src.transform, 1, &x, &y, NULL))) {
+        snprintf(why, whylen,
+                 "the point (%.10g %.10g) cannot be reprojected from "
+                 "%s to EPSG:4326",
+                 x0, y0, imp->src.srs_name);
         return false;
     }
-    if (!isfinite(x) || !isfinite(y) || x < -180 || x > 180 || y < -90 || y > 90) {
+    if (!isfinite(x) || !isfinite(y) || x < -180 || x > 180 || y < -90 ||
+        y > 90) {
         snprintf(why, whylen,
                  "longitude %.10g, latitude %.10g is off the globe "
                  "(-180..180, -90..90)%s",
@@ -527,7 +568,9 @@ static bool check_dates(importer *imp, OGRFeatureH feature, row *r, char *why,
         if (comparable && field_time_compare(&b, &a) < 0) {
             snprintf(why, whylen, "%s '%.40s' is before %s '%.40s'",
                      field_name(imp, IMPORT_ROLE_END), r->text[IMPORT_ROLE_END],
-                     r->text[IMPORT_ROLE_START] ? field_name(imp, IMPORT_ROLE_START) : "--date",
+                     r->text[IMPORT_ROLE_START]
+                         ? field_name(imp, IMPORT_ROLE_START)
+                         : "--date",
                      r->text[IMPORT_ROLE_START] ? r->text[IMPORT_ROLE_START]
                                                 : imp->opts->start);
             return false;
@@ -568,7 +611,8 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         if (strlen(r->text[IMPORT_ROLE_ID] ? r->text[IMPORT_ROLE_ID] : "") >=
             sizeof r->external_id) {
             snprintf(why, whylen, "%s is longer than %zu bytes",
-                     field_name(imp, IMPORT_ROLE_ID), sizeof r->external_id - 1);
+                     field_name(imp, IMPORT_ROLE_ID),
+                     sizeof r->external_id - 1);
             return false;
         }
         r->name = r->text[IMPORT_ROLE_NAME];
@@ -580,8 +624,8 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
     } else {
         r->name = r->text[IMPORT_ROLE_NAME];
         if (r->name)
-            snprintf(r->label + strlen(r->label), sizeof r->label - strlen(r->label),
-                     " (%.200s)", r->name);
+            snprintf(r->label + strlen(r->label),
+                     sizeof r->label - strlen(r->label), " (%.200s)", r->name);
         else {
             snprintf(why, whylen, "no name (%s is empty)",
                      field_name(imp, IMPORT_ROLE_NAME));
@@ -593,7 +637,8 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         const char *text = r->text[IMPORT_ROLE_KIND] ? r->text[IMPORT_ROLE_KIND]
                                                      : imp->opts->partner_kind;
         if (!text) {
-            snprintf(why, whylen, "no kind (%s is empty and no --kind was given)",
+            snprintf(why, whylen,
+                     "no kind (%s is empty and no --kind was given)",
                      field_name(imp, IMPORT_ROLE_KIND));
             return false;
         }
@@ -633,7 +678,8 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
             snprintf(why, whylen,
                      "no category (%s is empty, no --category was given%s)",
                      field_name(imp, IMPORT_ROLE_CATEGORY),
-                     kind == IMPORT_PROGRAMS ? "" : " and no program gives one");
+                     kind == IMPORT_PROGRAMS ? ""
+                                             : " and no program gives one");
             return false;
         } /* a site of a program with no category of its own: the program's */
     }
@@ -663,12 +709,13 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         if (r->text[IMPORT_ROLE_HOURS]) {
             if (!field_parse_number(r->text[IMPORT_ROLE_HOURS], &hours, reason,
                                     sizeof reason))
-                return bad_value(imp, IMPORT_ROLE_HOURS, r->text[IMPORT_ROLE_HOURS],
-                                 reason, why, whylen);
+                return bad_value(imp, IMPORT_ROLE_HOURS,
+                                 r->text[IMPORT_ROLE_HOURS], reason, why,
+                                 whylen);
             if (hours < 0 || hours >= 999999.995)
-                return bad_value(imp, IMPORT_ROLE_HOURS, r->text[IMPORT_ROLE_HOURS],
-                                 hours < 0 ? "is negative" : "is too large",
-                                 why, whylen);
+                return bad_value(
+                    imp, IMPORT_ROLE_HOURS, r->text[IMPORT_ROLE_HOURS],
+                    hours < 0 ? "is negative" : "is too large", why, whylen);
             snprintf(r->hours, sizeof r->hours, "%.17g", hours);
         }
     }
@@ -684,10 +731,12 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
             !field_parse_bool(r->text[IMPORT_ROLE_SENSITIVE], &r->sensitive,
                               reason, sizeof reason))
             return bad_value(imp, IMPORT_ROLE_SENSITIVE,
-                             r->text[IMPORT_ROLE_SENSITIVE], reason, why, whylen);
+                             r->text[IMPORT_ROLE_SENSITIVE], reason, why,
+                             whylen);
     }
 
-    if (imp->points != POINTS_NONE && !check_point(imp, feature, r, why, whylen))
+    if (imp->points != POINTS_NONE &&
+        !check_point(imp, feature, r, why, whylen))
         return false;
 
     /* Last: a key seen before in this file (only good rows count). */
@@ -723,7 +772,8 @@ static void note_outside(importer *imp, const char *label)
 {
     imp->s->outside++;
     size_t size = sizeof imp->s->outside_rows;
-    if (imp->s->outside_listed == IMPORT_LISTED_ROWS || imp->outside_used + 40 >= size)
+    if (imp->s->outside_listed == IMPORT_LISTED_ROWS ||
+        imp->outside_used + 40 >= size)
         return;
     imp->s->outside_listed++;
     int n = snprintf(imp->s->outside_rows + imp->outside_used,
@@ -757,15 +807,16 @@ static parity_status batch_flush(importer *imp, char *err, size_t errlen)
     };
     if (imp->batch_n == 0)
         return PARITY_OK;
-    const char *params[] = {
-        json_object_to_json_string_ext(imp->batch, JSON_C_TO_STRING_PLAIN |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE),
-        imp->s->source};
+    const char *params[] = {json_object_to_json_string_ext(
+                                imp->batch, JSON_C_TO_STRING_PLAIN |
+                                                JSON_C_TO_STRING_NOSLASHESCAPE),
+                            imp->s->source};
     bool points = imp->points != POINTS_NONE;
     db_result *res = NULL;
     char inner[512];
-    parity_status status = db_query(imp->conn, QUERIES[imp->opts->kind],
-                                    points ? 2 : 1, params, &res, inner, sizeof inner);
+    parity_status status =
+        db_query(imp->conn, QUERIES[imp->opts->kind], points ? 2 : 1, params,
+                 &res, inner, sizeof inner);
     if (status != PARITY_OK) {
         status = parity_fail(err, errlen, status,
                              "%s: the database refused the rows %s to %s: %s",
@@ -839,11 +890,13 @@ static parity_status store_row(importer *imp, row *r, char *err, size_t errlen)
         imp->batch = json_object_new_array();
     json_object_array_add(imp->batch, obj);
     int i = imp->batch_n++;
-    imp->batch_keys[i] = strdup(imp->points != POINTS_NONE ? r->external_id : r->name);
+    imp->batch_keys[i] =
+        strdup(imp->points != POINTS_NONE ? r->external_id : r->name);
     imp->batch_labels[i] = strdup(r->label);
     if (!imp->batch_keys[i] || !imp->batch_labels[i])
         return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
-    return imp->batch_n == BATCH_ROWS ? batch_flush(imp, err, errlen) : PARITY_OK;
+    return imp->batch_n == BATCH_ROWS ? batch_flush(imp, err, errlen)
+                                      : PARITY_OK;
 }
 
 static parity_status reject_row(importer *imp, OGRFeatureH feature, row *r,
@@ -854,8 +907,9 @@ static parity_status reject_row(importer *imp, OGRFeatureH feature, row *r,
         imp->storing = false;
     if (imp->listed < IMPORT_LISTED_ROWS) {
         size_t size = sizeof imp->s->rejected_rows;
-        int n = snprintf(imp->s->rejected_rows + imp->rejected_used,
-                         size - imp->rejected_used, "  %s: %s\n", r->label, why);
+        int n =
+            snprintf(imp->s->rejected_rows + imp->rejected_used,
+                     size - imp->rejected_used, "  %s: %s\n", r->label, why);
         if (n > 0 && imp->rejected_used + (size_t)n < size) {
             imp->rejected_used += (size_t)n;
             imp->listed++;
@@ -867,16 +921,16 @@ static parity_status reject_row(importer *imp, OGRFeatureH feature, row *r,
         return PARITY_OK;
     parity_status status;
     if (!imp->reject) {
-        status = import_reject_open(imp->reject_path, imp->src.layer,
-                                    !imp->src.is_csv,
-                                    imp->src.is_csv ? "line" : "feature",
-                                    &imp->reject, err, errlen);
+        status = import_reject_open(
+            imp->reject_path, imp->src.layer, !imp->src.is_csv,
+            imp->src.is_csv ? "line" : "feature", &imp->reject, err, errlen);
         if (status != PARITY_OK)
             return status;
         snprintf(imp->s->reject_file, sizeof imp->s->reject_file, "%s",
                  imp->reject_path);
     }
-    return import_reject_write(imp->reject, feature, r->number, why, err, errlen);
+    return import_reject_write(imp->reject, feature, r->number, why, err,
+                               errlen);
 }
 
 static parity_status read_rows(importer *imp, char *err, size_t errlen)
@@ -889,7 +943,8 @@ static parity_status read_rows(importer *imp, char *err, size_t errlen)
     parity_status status = PARITY_OK;
     OGRFeatureH feature;
     OGR_L_ResetReading(imp->src.layer);
-    while (status == PARITY_OK && (feature = OGR_L_GetNextFeature(imp->src.layer))) {
+    while (status == PARITY_OK &&
+           (feature = OGR_L_GetNextFeature(imp->src.layer))) {
         if (++imp->s->read > MAX_ROWS) {
             OGR_F_Destroy(feature);
             status = parity_fail(err, errlen, PARITY_ERR_TOO_LARGE,
@@ -934,12 +989,14 @@ static void describe_fields(importer *imp)
     size_t size = sizeof imp->s->fields, used = 0;
     out[0] = '\0';
     for (int role = 0; role < IMPORT_ROLE_COUNT; role++) {
-        if (role == IMPORT_ROLE_X || role == IMPORT_ROLE_Y || role == IMPORT_ROLE_WKT ||
-            imp->field[role] < 0 || used + 80 >= size)
+        if (role == IMPORT_ROLE_X || role == IMPORT_ROLE_Y ||
+            role == IMPORT_ROLE_WKT || imp->field[role] < 0 ||
+            used + 80 >= size)
             continue;
-        const char *label = role == IMPORT_ROLE_NAME && imp->opts->kind == IMPORT_EVENTS
-                                ? "title"
-                                : ROLE_LABELS[role];
+        const char *label =
+            role == IMPORT_ROLE_NAME && imp->opts->kind == IMPORT_EVENTS
+                ? "title"
+                : ROLE_LABELS[role];
         int n = snprintf(out + used, size - used, "%s%s from '%s'%s",
                          used ? ", " : "", label,
                          field_name(imp, (import_role)role),
@@ -952,7 +1009,8 @@ static void describe_fields(importer *imp)
 static parity_status choose_points(importer *imp, char *err, size_t errlen)
 {
     const import_rows_options *opts = imp->opts;
-    const char *gx = opts->fields[IMPORT_ROLE_X], *gy = opts->fields[IMPORT_ROLE_Y],
+    const char *gx = opts->fields[IMPORT_ROLE_X],
+               *gy = opts->fields[IMPORT_ROLE_Y],
                *gw = opts->fields[IMPORT_ROLE_WKT];
     parity_status status;
     bool guessed;
@@ -967,7 +1025,8 @@ static parity_status choose_points(importer *imp, char *err, size_t errlen)
         imp->points = POINTS_WKT;
     } else if (gx) {
         imp->points = POINTS_COLUMNS;
-    } else if (!imp->src.is_csv && OGR_L_GetGeomType(imp->src.layer) != wkbNone) {
+    } else if (!imp->src.is_csv &&
+               OGR_L_GetGeomType(imp->src.layer) != wkbNone) {
         imp->points = POINTS_GEOMETRY;
     } else {
         int x, y, w;
@@ -978,8 +1037,8 @@ static parity_status choose_points(importer *imp, char *err, size_t errlen)
                              role_guesses(opts->kind, IMPORT_ROLE_Y), NULL, &y,
                              &guessed, err, errlen);
         import_resolve_field(imp->defn, NULL, "--wkt-field",
-                             role_guesses(opts->kind, IMPORT_ROLE_WKT), NULL, &w,
-                             &guessed, err, errlen);
+                             role_guesses(opts->kind, IMPORT_ROLE_WKT), NULL,
+                             &w, &guessed, err, errlen);
         char fields[512];
         import_list_fields(imp->defn, fields, sizeof fields);
         if (x >= 0 && y >= 0)
@@ -989,7 +1048,8 @@ static parity_status choose_points(importer *imp, char *err, size_t errlen)
                                "%s has a %s column '%s' but no %s column; pass "
                                "%s (the fields are: %s)",
                                opts->file, x >= 0 ? "longitude" : "latitude",
-                               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(imp->defn, x >= 0 ? x : y)),
+                               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(
+                                   imp->defn, x >= 0 ? x : y)),
                                x >= 0 ? "latitude" : "longitude",
                                x >= 0 ? "--y-field" : "--x-field", fields);
         else if (w >= 0)
@@ -1003,37 +1063,40 @@ static parity_status choose_points(importer *imp, char *err, size_t errlen)
                                opts->file, fields);
     }
     for (int role = IMPORT_ROLE_X; role <= IMPORT_ROLE_WKT; role++) {
-        bool wanted = imp->points == POINTS_WKT ? role == IMPORT_ROLE_WKT
+        bool wanted = imp->points == POINTS_WKT       ? role == IMPORT_ROLE_WKT
                       : imp->points == POINTS_COLUMNS ? role != IMPORT_ROLE_WKT
-                                                       : false;
-        if (wanted &&
-            (status = import_resolve_field(
-                 imp->defn, opts->fields[role], ROLES[role].flag,
-                 role_guesses(opts->kind, (import_role)role), NULL,
-                 &imp->field[role], &imp->guessed[role], err, errlen)) != PARITY_OK)
+                                                      : false;
+        if (wanted && (status = import_resolve_field(
+                           imp->defn, opts->fields[role], ROLES[role].flag,
+                           role_guesses(opts->kind, (import_role)role), NULL,
+                           &imp->field[role], &imp->guessed[role], err,
+                           errlen)) != PARITY_OK)
             return status;
     }
     imp->default_crs = imp->points == POINTS_COLUMNS && !opts->source_srs;
-    status = import_source_transform(&imp->src, opts->file, opts->source_srs,
-                                     imp->points == POINTS_COLUMNS ? "EPSG:4326" : NULL,
-                                     err, errlen);
+    status = import_source_transform(
+        &imp->src, opts->file, opts->source_srs,
+        imp->points == POINTS_COLUMNS ? "EPSG:4326" : NULL, err, errlen);
     if (status != PARITY_OK)
         return status;
-    const char *how = opts->source_srs ? "given by --s-srs"
+    const char *how = opts->source_srs   ? "given by --s-srs"
                       : imp->default_crs ? "taken as lon/lat without --s-srs"
                                          : "the file's";
     if (imp->points == POINTS_COLUMNS)
         snprintf(imp->s->points, sizeof imp->s->points,
-                 "columns '%s', '%s'%s, CRS %s (%s)", field_name(imp, IMPORT_ROLE_X),
-                 field_name(imp, IMPORT_ROLE_Y),
-                 imp->guessed[IMPORT_ROLE_X] ? " (guessed)" : "", imp->src.srs_name, how);
-    else if (imp->points == POINTS_WKT)
-        snprintf(imp->s->points, sizeof imp->s->points, "WKT column '%s'%s, CRS %s (%s)",
-                 field_name(imp, IMPORT_ROLE_WKT),
-                 imp->guessed[IMPORT_ROLE_WKT] ? " (guessed)" : "", imp->src.srs_name, how);
-    else
-        snprintf(imp->s->points, sizeof imp->s->points, "the layer's geometry, CRS %s (%s)",
+                 "columns '%s', '%s'%s, CRS %s (%s)",
+                 field_name(imp, IMPORT_ROLE_X), field_name(imp, IMPORT_ROLE_Y),
+                 imp->guessed[IMPORT_ROLE_X] ? " (guessed)" : "",
                  imp->src.srs_name, how);
+    else if (imp->points == POINTS_WKT)
+        snprintf(imp->s->points, sizeof imp->s->points,
+                 "WKT column '%s'%s, CRS %s (%s)",
+                 field_name(imp, IMPORT_ROLE_WKT),
+                 imp->guessed[IMPORT_ROLE_WKT] ? " (guessed)" : "",
+                 imp->src.srs_name, how);
+    else
+        snprintf(imp->s->points, sizeof imp->s->points,
+                 "the layer's geometry, CRS %s (%s)", imp->src.srs_name, how);
     return PARITY_OK;
 }
 
@@ -1053,8 +1116,8 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
             continue;
         parity_status status = import_resolve_field(
             imp->defn, opts->fields[role], ROLES[role].flag,
-            role_guesses(opts->kind, (import_role)role), NULL, &imp->field[role],
-            &imp->guessed[role], err, errlen);
+            role_guesses(opts->kind, (import_role)role), NULL,
+            &imp->field[role], &imp->guessed[role], err, errlen);
         if (status != PARITY_OK)
             return status;
     }
@@ -1082,10 +1145,11 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
                            opts->file, fields);
     if (opts->kind == IMPORT_PARTNERS && imp->field[IMPORT_ROLE_KIND] < 0 &&
         !opts->partner_kind)
-        return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                           "%s has no kind column; pass --kind-field, or "
-                           "--kind VALUE for every partner (the fields are: %s)",
-                           opts->file, fields);
+        return parity_fail(
+            err, errlen, PARITY_ERR_USAGE,
+            "%s has no kind column; pass --kind-field, or "
+            "--kind VALUE for every partner (the fields are: %s)",
+            opts->file, fields);
     if (opts->partner_kind) {
         bool known = false;
         for (const char *const *k = PARTNER_KINDS; *k; k++)
@@ -1098,14 +1162,16 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
                                opts->partner_kind);
     }
     if (opts->kind != IMPORT_PARTNERS && imp->field[IMPORT_ROLE_CATEGORY] < 0 &&
-        !opts->category && (opts->kind == IMPORT_PROGRAMS || imp->field[IMPORT_ROLE_PROGRAM] < 0))
-        return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                           "%s has no category column%s; pass --category-field, "
-                           "or --category VALUE for every row (the fields "
-                           "are: %s)",
-                           opts->file,
-                           opts->kind == IMPORT_PROGRAMS ? "" : " and no program column",
-                           fields);
+        !opts->category &&
+        (opts->kind == IMPORT_PROGRAMS || imp->field[IMPORT_ROLE_PROGRAM] < 0))
+        return parity_fail(
+            err, errlen, PARITY_ERR_USAGE,
+            "%s has no category column%s; pass --category-field, "
+            "or --category VALUE for every row (the fields "
+            "are: %s)",
+            opts->file,
+            opts->kind == IMPORT_PROGRAMS ? "" : " and no program column",
+            fields);
     if (opts->kind == IMPORT_EVENTS && imp->field[IMPORT_ROLE_START] < 0 &&
         !opts->start)
         return parity_fail(err, errlen, PARITY_ERR_USAGE,
@@ -1142,9 +1208,11 @@ static parity_status load_lookups(importer *imp, char *err, size_t errlen)
     imp->partners.name_col = 1;
     imp->programs.name_col = 1;
     size_t used = 0, size = sizeof imp->known_categories;
-    for (int r = 0; r < db_result_rows(imp->categories.res) && used + 60 < size; r++) {
-        int n = snprintf(imp->known_categories + used, size - used, "%s%s",
-                         r ? ", " : "", db_result_value(imp->categories.res, r, 0));
+    for (int r = 0; r < db_result_rows(imp->categories.res) && used + 60 < size;
+         r++) {
+        int n =
+            snprintf(imp->known_categories + used, size - used, "%s%s",
+                     r ? ", " : "", db_result_value(imp->categories.res, r, 0));
         if (n > 0 && used + (size_t)n < size)
             used += (size_t)n;
     }
@@ -1154,7 +1222,8 @@ static parity_status load_lookups(importer *imp, char *err, size_t errlen)
         probe.text[IMPORT_ROLE_CATEGORY] = (char *)imp->opts->category;
         char why[700];
         if (!check_category(imp, &probe, why, sizeof why))
-            return parity_fail(err, errlen, PARITY_ERR_USAGE, "--category: %s", why);
+            return parity_fail(err, errlen, PARITY_ERR_USAGE, "--category: %s",
+                               why);
         snprintf(imp->category, sizeof imp->category, "%s", probe.category);
     }
     return PARITY_OK;
@@ -1167,7 +1236,8 @@ static parity_status choose_reject_path(importer *imp, char *err, size_t errlen)
     const import_rows_options *opts = imp->opts;
     imp->reject_wanted = opts->skip_invalid || opts->reject_file;
     if (opts->reject_file)
-        snprintf(imp->reject_path, sizeof imp->reject_path, "%s", opts->reject_file);
+        snprintf(imp->reject_path, sizeof imp->reject_path, "%s",
+                 opts->reject_file);
     else
         snprintf(imp->reject_path, sizeof imp->reject_path, "%s.rejects.csv",
                  CPLGetBasename(opts->file));
@@ -1179,7 +1249,8 @@ static parity_status choose_reject_path(importer *imp, char *err, size_t errlen)
                            "--reject-file with another name",
                            imp->reject_path);
     size_t len = strlen(imp->reject_path);
-    if (imp->reject_wanted && (len < 4 || strcasecmp(imp->reject_path + len - 4, ".csv")))
+    if (imp->reject_wanted &&
+        (len < 4 || strcasecmp(imp->reject_path + len - 4, ".csv")))
         return parity_fail(err, errlen, PARITY_ERR_USAGE,
                            "--reject-file %s: the reject file is CSV; give it "
                            "a name ending in .csv",
@@ -1205,11 +1276,13 @@ static parity_status finish(importer *imp, parity_status status, char *err,
             opts->file, s->rejected, s->rejected == 1 ? "" : "s", s->read,
             s->rejected == 1 ? "it" : "them", s->read - s->rejected,
             s->read - s->rejected == 1 ? "" : "s", imp->reject_path,
-            s->rejected > imp->listed ? " (the first ones are listed below)" : ":");
+            s->rejected > imp->listed ? " (the first ones are listed below)"
+                                      : ":");
     if (status == PARITY_OK && s->stored == 0)
-        status = parity_fail(err, errlen, PARITY_ERR_INPUT,
-                             "%s: all %ld rows are bad; nothing stored (see %s)",
-                             opts->file, s->read, imp->reject_path);
+        status =
+            parity_fail(err, errlen, PARITY_ERR_INPUT,
+                        "%s: all %ld rows are bad; nothing stored (see %s)",
+                        opts->file, s->read, imp->reject_path);
     if (status == PARITY_OK)
         status = db_exec(imp->conn, "COMMIT", err, errlen);
     else
@@ -1247,12 +1320,14 @@ parity_status import_rows(db_conn *conn, const import_rows_options *opts,
                  opts->source ? opts->source : CPLGetFilename(opts->file));
         status = resolve_fields(&imp, err, errlen);
     }
-    if (status == PARITY_OK && (opts->kind == IMPORT_SITES || opts->kind == IMPORT_EVENTS))
+    if (status == PARITY_OK &&
+        (opts->kind == IMPORT_SITES || opts->kind == IMPORT_EVENTS))
         status = choose_points(&imp, err, errlen);
     else if (status == PARITY_OK && opts->source_srs)
-        status = parity_fail(err, errlen, PARITY_ERR_USAGE,
-                             "--s-srs does not apply to %s (they have no points)",
-                             import_kind_name(opts->kind));
+        status =
+            parity_fail(err, errlen, PARITY_ERR_USAGE,
+                        "--s-srs does not apply to %s (they have no points)",
+                        import_kind_name(opts->kind));
     if (status == PARITY_OK)
         status = choose_reject_path(&imp, err, errlen);
     if (status == PARITY_OK) {
@@ -1266,12 +1341,13 @@ parity_status import_rows(db_conn *conn, const import_rows_options *opts,
         if (status == PARITY_OK && opts->kind == IMPORT_EVENTS) {
             const char *tz[] = {opts->timezone ? opts->timezone : "UTC"};
             char inner[256];
-            if (db_query(conn, "import_timezone", 1, tz, NULL, inner, sizeof inner) !=
-                PARITY_OK)
-                status = parity_fail(err, errlen, PARITY_ERR_USAGE,
-                                     "--timezone '%s' is not a time zone the "
-                                     "database knows (e.g. UTC, America/Chicago): %s",
-                                     tz[0], inner);
+            if (db_query(conn, "import_timezone", 1, tz, NULL, inner,
+                         sizeof inner) != PARITY_OK)
+                status = parity_fail(
+                    err, errlen, PARITY_ERR_USAGE,
+                    "--timezone '%s' is not a time zone the "
+                    "database knows (e.g. UTC, America/Chicago): %s",
+                    tz[0], inner);
         }
         if (status == PARITY_OK)
             status = load_lookups(&imp, err, errlen);

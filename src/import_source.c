@@ -48,8 +48,8 @@ parity_status import_source_open(import_source *src, const char *file,
     if (stat(file, &st) != 0 && strncmp(file, "/vsi", 4) != 0)
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND, "%s: %s", file,
                            strerror(errno));
-    src->dataset = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
-                              NULL, NULL);
+    src->dataset =
+        GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!src->dataset)
         return parity_fail(err, errlen, PARITY_ERR_INPUT,
                            "%s is not a vector file GDAL can read (%s)", file,
@@ -135,9 +135,9 @@ void import_list_fields(OGRFeatureDefnH defn, char *out, size_t outlen)
     out[0] = '\0';
     int n = OGR_FD_GetFieldCount(defn);
     for (int i = 0; i < n && used + 40 < outlen; i++)
-        used += (size_t)snprintf(out + used, outlen - used, "%s%s",
-                                 i ? ", " : "",
-                                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+        used +=
+            (size_t)snprintf(out + used, outlen - used, "%s%s", i ? ", " : "",
+                             OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
     if (n == 0)
         snprintf(out, outlen, "(none)");
 }

@@ -20,12 +20,12 @@
  * day, maybe a UTC offset (when it has none, the importer's time zone
  * applies). */
 typedef struct field_time {
-    int year, month, day;            /* 1..9999, 1..12, 1..31 */
-    int hour, minute, second;        /* 0..23, 0..59, 0..59 */
-    int microsecond;                 /* 0..999999 */
-    bool has_time;                   /* false: a plain date (midnight) */
-    bool has_offset;                 /* the text carried a UTC offset or Z */
-    int offset_minutes;              /* east of UTC, e.g. -300 for -05:00 */
+    int year, month, day;     /* 1..9999, 1..12, 1..31 */
+    int hour, minute, second; /* 0..23, 0..59, 0..59 */
+    int microsecond;          /* 0..999999 */
+    bool has_time;            /* false: a plain date (midnight) */
+    bool has_offset;          /* the text carried a UTC offset or Z */
+    int offset_minutes;       /* east of UTC, e.g. -300 for -05:00 */
 } field_time;
 
 /* Parses ISO 8601 in its extended form: YYYY-MM-DD, optionally followed by

@@ -35,11 +35,13 @@ void test_field_iso8601(void)
     CHECK_STR(iso("2026-03-14"), "2026-03-14 00:00:00");
     CHECK_STR(iso(" 2026-03-14 10:30 "), "2026-03-14 10:30:00");
     CHECK_STR(iso("2026-03-14T10:00:00Z"), "2026-03-14 10:00:00+00:00");
-    CHECK_STR(iso("2026-03-14T10:00:00.5+0530"), "2026-03-14 10:00:00.500000+05:30");
-    CHECK_STR(iso("2026-03-14T23:59:59.1234567-09"), "2026-03-14 23:59:59.123456-09:00");
-    CHECK_STR(iso("2024-02-29"), "2024-02-29 00:00:00");   /* leap year */
-    CHECK_STR(iso("2000-02-29"), "2000-02-29 00:00:00");   /* 400-year rule */
-    CHECK_STR(iso("1900-02-29"), "(refused)");              /* 100-year rule */
+    CHECK_STR(iso("2026-03-14T10:00:00.5+0530"),
+              "2026-03-14 10:00:00.500000+05:30");
+    CHECK_STR(iso("2026-03-14T23:59:59.1234567-09"),
+              "2026-03-14 23:59:59.123456-09:00");
+    CHECK_STR(iso("2024-02-29"), "2024-02-29 00:00:00"); /* leap year */
+    CHECK_STR(iso("2000-02-29"), "2000-02-29 00:00:00"); /* 400-year rule */
+    CHECK_STR(iso("1900-02-29"), "(refused)");           /* 100-year rule */
     CHECK_STR(iso("2026-02-29"), "(refused)");
     CHECK_STR(iso("2026-04-31"), "(refused)");
     CHECK_STR(iso("2026-13-01"), "(refused)");
@@ -68,15 +70,18 @@ void test_field_iso8601(void)
 
 void test_field_format(void)
 {
-    CHECK_STR(formatted("03/14/2026 10:05", "%m/%d/%Y %H:%M"), "2026-03-14 10:05:00");
-    CHECK_STR(formatted("3/4/2026 7:05", "%m/%d/%Y %H:%M"), "2026-03-04 07:05:00");
+    CHECK_STR(formatted("03/14/2026 10:05", "%m/%d/%Y %H:%M"),
+              "2026-03-14 10:05:00");
+    CHECK_STR(formatted("3/4/2026 7:05", "%m/%d/%Y %H:%M"),
+              "2026-03-04 07:05:00");
     CHECK_STR(formatted("14.03.2026", "%d.%m.%Y"), "2026-03-14 00:00:00");
     CHECK_STR(formatted("2026-03-14 10:00 -0500", "%Y-%m-%d %H:%M %z"),
               "2026-03-14 10:00:00-05:00");
     CHECK_STR(formatted("02/30/2026 10:00", "%m/%d/%Y %H:%M"), "(refused)");
     CHECK_STR(formatted("2026-03-14", "%m/%d/%Y %H:%M"), "(refused)");
     CHECK_STR(formatted("03/14/2026 10:05 pm", "%m/%d/%Y %H:%M"), "(refused)");
-    CHECK_STR(formatted("03/14/2026 10:05 PM", "%m/%d/%Y %I:%M %p"), "2026-03-14 22:05:00");
+    CHECK_STR(formatted("03/14/2026 10:05 PM", "%m/%d/%Y %I:%M %p"),
+              "2026-03-14 22:05:00");
     field_time t;
     char why[160];
     CHECK(field_parse_format("03/14/2026", "%m/%d/%Y", &t, why, sizeof why));
@@ -123,7 +128,8 @@ void test_field_numbers(void)
     CHECK_STR(why, "is not a number");
     CHECK(!field_parse_count("", 100, &n, why, sizeof why));
     CHECK_STR(why, "is empty");
-    CHECK(field_parse_count("2147483647", INT_MAX, &n, why, sizeof why) && n == INT_MAX);
+    CHECK(field_parse_count("2147483647", INT_MAX, &n, why, sizeof why) &&
+          n == INT_MAX);
     CHECK(field_parse_number("-86.813843", &d, why, sizeof why));
     CHECK_NEAR(d, -86.813843, 1e-12);
     CHECK(field_parse_number("1e3", &d, why, sizeof why) && d == 1000);
@@ -148,10 +154,12 @@ void test_field_text(void)
     CHECK(field_is_blank(" \t"));
     CHECK(field_is_blank(NULL));
     CHECK(!field_is_blank(" x"));
-    CHECK(field_valid_utf8("Ca\xc3\xb1" "ada"));          /* Cañada */
-    CHECK(field_valid_utf8("\xf0\x9f\x99\x82"));           /* U+1F642 */
-    CHECK(!field_valid_utf8("Ca\xf1" "ada"));              /* Latin-1 ñ */
-    CHECK(!field_valid_utf8("\xc0\xaf"));                  /* overlong / */
-    CHECK(!field_valid_utf8("\xed\xa0\x80"));              /* surrogate */
-    CHECK(!field_valid_utf8("\xe2\x82"));                  /* cut short */
+    CHECK(field_valid_utf8("Ca\xc3\xb1"
+                           "ada"));              /* Cañada */
+    CHECK(field_valid_utf8("\xf0\x9f\x99\x82")); /* U+1F642 */
+    CHECK(!field_valid_utf8("Ca\xf1"
+                            "ada"));          /* Latin-1 ñ */
+    CHECK(!field_valid_utf8("\xc0\xaf"));     /* overlong / */
+    CHECK(!field_valid_utf8("\xed\xa0\x80")); /* surrogate */
+    CHECK(!field_valid_utf8("\xe2\x82"));     /* cut short */
 }
