@@ -21,6 +21,11 @@ void test_cache_disabled(void);
 void test_cache_single_flight(void);
 void test_cache_invalidation(void);
 void test_tile_cache_keys_and_tags(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -41,6 +46,11 @@ void test_tile_cache_keys_and_tags(void);
     TEST(test_cache_disabled),              \
     TEST(test_cache_single_flight),         \
     TEST(test_cache_invalidation),          \
-    TEST(test_tile_cache_keys_and_tags),
+    TEST(test_tile_cache_keys_and_tags),    \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
