@@ -16,7 +16,7 @@
 struct cache_entry {
     atomic_uint refs;
     uint64_t hash, tags;
-    size_t cost;           /* counted against the bound */
+    size_t cost; /* counted against the bound */
     const char *key;
     const unsigned char *body, *gzip;
     size_t body_len, gzip_len;
@@ -24,18 +24,18 @@ struct cache_entry {
     char etag[48], etag_gzip[48];
     /* Guarded by the cache lock while stored: */
     bool stored;
-    cache_entry *chain;            /* next in the hash bucket */
-    cache_entry *newer, *older;    /* the LRU list */
+    cache_entry *chain;         /* next in the hash bucket */
+    cache_entry *newer, *older; /* the LRU list */
 };
 
 struct cache_flight {
     uint64_t hash, tags;
     char *key;
-    bool store;      /* the result may be stored (no invalidation since) */
-    bool stale;      /* an invalidation touched it while it ran */
-    bool listed;     /* still findable by new lookups */
+    bool store;  /* the result may be stored (no invalidation since) */
+    bool stale;  /* an invalidation touched it while it ran */
+    bool listed; /* still findable by new lookups */
     bool done;
-    int refs;        /* the filler plus each waiter; guarded by the lock */
+    int refs; /* the filler plus each waiter; guarded by the lock */
     parity_status status;
     char message[256];
     cache_entry *entry; /* the result (one reference held by the flight) */
@@ -108,7 +108,10 @@ const void *cache_entry_body(const cache_entry *e, bool gzip, size_t *len)
     return gzip ? e->gzip : e->body;
 }
 
-bool cache_entry_has_gzip(const cache_entry *e) { return e->gzip != NULL; }
+bool cache_entry_has_gzip(const cache_entry *e)
+{
+    return e->gzip != NULL;
+}
 
 const char *cache_entry_etag(const cache_entry *e, bool gzip)
 {
@@ -471,7 +474,7 @@ parity_status cache_metrics_write(const cache_counters *k, parity_buf *out)
         const char *name, *type, *help;
         size_t offset;
     } ROWS[] = {
-#define ROW(name, type, field, help) \
+#define ROW(name, type, field, help)                                           \
     {name, type, help, offsetof(cache_counters, field)}
         ROW("parity_cache_hits_total", "counter", hits,
             "Tile requests answered from the cache."),
@@ -503,10 +506,10 @@ parity_status cache_metrics_write(const cache_counters *k, parity_buf *out)
          i++) {
         uint64_t value;
         memcpy(&value, (const char *)k + ROWS[i].offset, sizeof value);
-        status = buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
-                            ROWS[i].name, ROWS[i].help, ROWS[i].name,
-                            ROWS[i].type, ROWS[i].name,
-                            (unsigned long long)value);
+        status =
+            buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
+                       ROWS[i].name, ROWS[i].help, ROWS[i].name, ROWS[i].type,
+                       ROWS[i].name, (unsigned long long)value);
     }
     return status;
 }

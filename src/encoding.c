@@ -27,7 +27,10 @@ static int parse_qvalue(const char *p, size_t n)
     return value > 1000 ? -1 : value;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t'; }
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Trims spaces around [*start, *end). */
 static void trim(const char **start, const char **end)

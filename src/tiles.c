@@ -18,8 +18,8 @@ void tiles_cache_key(const char *layer, tile_id tile, const char *format,
                      const char *filters_key, bool privileged, char *out,
                      size_t outlen)
 {
-    snprintf(out, outlen, "%s/%d/%u/%u.%s?%s#%s", layer, tile.z, tile.x,
-             tile.y, format, filters_key, privileged ? "privileged" : "public");
+    snprintf(out, outlen, "%s/%d/%u/%u.%s?%s#%s", layer, tile.z, tile.x, tile.y,
+             format, filters_key, privileged ? "privileged" : "public");
 }
 
 static const char *content_type_of(const char *format)
@@ -98,8 +98,9 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
                           &outcome, &entry, &flight, err, sizeof err);
     if (status != PARITY_OK) {
         char quoted[600];
-        log_event("warn", "tile.shared_fill_failed", "query=%s status=%s error=%s",
-                  query, parity_status_name(status),
+        log_event("warn", "tile.shared_fill_failed",
+                  "query=%s status=%s error=%s", query,
+                  parity_status_name(status),
                   log_quote(err, quoted, sizeof quoted));
         tile_error(res, status);
         res->cache_state = "wait";
@@ -111,10 +112,11 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
                            filtered && privileged, &body, err, sizeof err);
         if (status == PARITY_OK)
-            status = cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
-                                     body.len, content_type_of(r->format),
-                                     encoding_accepts_gzip(req->accept_encoding),
-                                     &entry, err, sizeof err);
+            status =
+                cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
+                                body.len, content_type_of(r->format),
+                                encoding_accepts_gzip(req->accept_encoding),
+                                &entry, err, sizeof err);
         else
             cache_fill_failed(ctx->cache, flight, status, err);
         buf_dispose(&body);

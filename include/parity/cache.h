@@ -62,10 +62,11 @@ typedef struct cache_counters {
     uint64_t evictions;   /* entries dropped to stay within the bound */
     uint64_t invalidated; /* entries dropped because their data changed */
     uint64_t stale_fills; /* fills not stored: their data changed meanwhile */
-    uint64_t oversize;    /* fills not stored: larger than an eighth of the bound */
-    uint64_t entries;     /* stored now */
-    uint64_t bytes;       /* stored now, as counted against the bound */
-    uint64_t max_bytes;   /* the bound */
+    uint64_t
+        oversize;     /* fills not stored: larger than an eighth of the bound */
+    uint64_t entries; /* stored now */
+    uint64_t bytes;   /* stored now, as counted against the bound */
+    uint64_t max_bytes; /* the bound */
 } cache_counters;
 
 /* A cache holding at most max_bytes of entries (0: store nothing); waiters

@@ -113,8 +113,8 @@ static cache_entry *fill(cache *c, const char *key, uint64_t tags,
     CHECK(outcome == CACHE_MISS && f && !e);
     if (!f)
         return NULL;
-    CHECK(cache_fill_done(c, f, body, len, "text/plain", true, &e, err, sizeof err) ==
-          PARITY_OK);
+    CHECK(cache_fill_done(c, f, body, len, "text/plain", true, &e, err,
+                          sizeof err) == PARITY_OK);
     return e;
 }
 
@@ -138,7 +138,8 @@ void test_cache_hit_and_etags(void)
     static char body[4000];
     for (size_t i = 0; i < sizeof body; i++)
         body[i] = (char)('a' + i % 7);
-    cache_entry *e = fill(c, "neighborhoods/1/0/0.geojson", 1, body, sizeof body);
+    cache_entry *e =
+        fill(c, "neighborhoods/1/0/0.geojson", 1, body, sizeof body);
     cache_entry *hit = NULL;
     CHECK(lookup(c, "neighborhoods/1/0/0.geojson", &hit) == CACHE_HIT);
     CHECK(hit == e);
@@ -261,8 +262,8 @@ void test_cache_disabled(void)
     cache_flight *f;
     char err[64];
     for (int want = 0; want < 2; want++) {
-        CHECK(cache_lookup(c, "t", 1, true, &outcome, &e, &f, err, sizeof err) ==
-              PARITY_OK);
+        CHECK(cache_lookup(c, "t", 1, true, &outcome, &e, &f, err,
+                           sizeof err) == PARITY_OK);
         CHECK(cache_fill_done(c, f, text, sizeof text, "text/plain", want, &e,
                               err, sizeof err) == PARITY_OK);
         CHECK(cache_entry_has_gzip(e) == (want == 1));
@@ -362,8 +363,8 @@ void test_cache_single_flight(void)
     waiter one = {.c = c, .key = "slow"};
     wait_thread(&one);
     CHECK(one.status == PARITY_ERR_TIMEOUT && one.outcome == CACHE_WAIT);
-    CHECK(cache_fill_done(c, f, "late", 4, "text/plain", true, &e, err, sizeof err) ==
-          PARITY_OK);
+    CHECK(cache_fill_done(c, f, "late", 4, "text/plain", true, &e, err,
+                          sizeof err) == PARITY_OK);
     cache_entry_release(e);
     CHECK(lookup(c, "slow", &e) == CACHE_HIT);
     cache_entry_release(e);
@@ -406,8 +407,8 @@ void test_cache_invalidation(void)
                        sizeof err) == PARITY_OK);
     CHECK(outcome == CACHE_MISS && new_fill && new_fill != old_fill);
     cache_entry *old_entry;
-    CHECK(cache_fill_done(c, old_fill, "old", 3, "text/plain", true, &old_entry, err,
-                          sizeof err) == PARITY_OK);
+    CHECK(cache_fill_done(c, old_fill, "old", 3, "text/plain", true, &old_entry,
+                          err, sizeof err) == PARITY_OK);
     for (int i = 0; i < 3; i++) {
         pthread_join(threads[i], NULL);
         CHECK(w[i].entry == old_entry);
@@ -464,18 +465,20 @@ void test_tile_cache_keys_and_tags(void)
     tiles_cache_key("neighborhoods", t, "geojson", "", false, k1, sizeof k1);
     tiles_cache_key("neighborhoods", t, "geojson", "", false, k2, sizeof k2);
     CHECK_STR(k1, k2);
-    const char *variants[][3] = {{"sites", "geojson", ""},
-                                 {"neighborhoods", "mvt", ""},
-                                 {"neighborhoods", "geojson", "from=2026-01-01&to=&category="}};
+    const char *variants[][3] = {
+        {"sites", "geojson", ""},
+        {"neighborhoods", "mvt", ""},
+        {"neighborhoods", "geojson", "from=2026-01-01&to=&category="}};
     for (size_t i = 0; i < 3; i++) {
-        tiles_cache_key(variants[i][0], t, variants[i][1], variants[i][2], false,
-                        k2, sizeof k2);
+        tiles_cache_key(variants[i][0], t, variants[i][1], variants[i][2],
+                        false, k2, sizeof k2);
         CHECK(strcmp(k1, k2) != 0);
     }
     tiles_cache_key("neighborhoods", t, "geojson", "", true, k2, sizeof k2);
     CHECK(strcmp(k1, k2) != 0);
     tile_id other = {12, 1069, 1632};
-    tiles_cache_key("neighborhoods", other, "geojson", "", false, k2, sizeof k2);
+    tiles_cache_key("neighborhoods", other, "geojson", "", false, k2,
+                    sizeof k2);
     CHECK(strcmp(k1, k2) != 0);
     /* x=1, y=11 must not collide with x=11, y=1. */
     tile_id a = {5, 1, 11}, b = {5, 11, 1};
