@@ -18,6 +18,9 @@ void test_validate_each_bad_field_named(void);
 void test_validate_cross_fields(void);
 void test_validate_json_errors(void);
 void test_validate_timestamps(void);
+void test_token_hash_vectors(void);
+void test_token_generate_and_parse(void);
+void test_token_hash_in(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -35,6 +38,9 @@ void test_validate_timestamps(void);
     TEST(test_validate_each_bad_field_named), \
     TEST(test_validate_cross_fields),       \
     TEST(test_validate_json_errors),        \
-    TEST(test_validate_timestamps),
+    TEST(test_validate_timestamps),         \
+    TEST(test_token_hash_vectors),          \
+    TEST(test_token_generate_and_parse),    \
+    TEST(test_token_hash_in),
 
 #endif
