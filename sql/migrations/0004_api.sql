@@ -23,12 +23,30 @@
 --   category: id, name, description, created_at
 -- References are null when unset, timestamps ISO 8601 in UTC.
 
+-- The API names the field a violated constraint is about from the
+-- constraint's name (<table>_<column>_check); the rules over two columns got
+-- numbered names from PostgreSQL, so they are named here.
+ALTER TABLE events RENAME CONSTRAINT events_check TO events_ends_at_check;
+ALTER TABLE events RENAME CONSTRAINT events_check1 TO events_youth_attendance_check;
+ALTER TABLE programs RENAME CONSTRAINT programs_check TO programs_end_date_check;
+
 ALTER TABLE sites ADD COLUMN geom_3857 geometry(Point, 3857)
     GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED;
 CREATE INDEX sites_geom_3857_idx ON sites USING gist (geom_3857);
 ALTER TABLE events ADD COLUMN geom_3857 geometry(Point, 3857)
     GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED;
 CREATE INDEX events_geom_3857_idx ON events USING gist (geom_3857);
+
+-- The answer of every API list: {"items": [...], "total": N, "limit": L,
+-- "offset": O, "next": "/api/...?...&offset=O+L" or null on the last page}.
+CREATE FUNCTION parity_api_page(items json, total bigint, page_limit bigint,
+                                page_offset bigint, next text) RETURNS json
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT json_build_object(
+        'items', coalesce(items, '[]'::json), 'total', total,
+        'limit', page_limit, 'offset', page_offset,
+        'next', CASE WHEN page_offset + page_limit < total THEN next END)
+$$;
 
 -- {"id": ..., "name": ...}, or null when id is null.
 CREATE FUNCTION parity_ref(id anyelement, name text) RETURNS json
@@ -57,9 +75,8 @@ LEFT JOIN partners pa ON pa.id = p.partner_id
 LEFT JOIN neighborhoods n ON n.id = s.neighborhood_id;
 
 CREATE VIEW api_event_docs AS
-SELECT e.id, e.geom, e.neighborhood_id, e.program_id,
-       coalesce(e.partner_id, p.partner_id) AS partner_id, e.category,
-       e.starts_at,
+SELECT e.id, e.geom, e.neighborhood_id, e.program_id, e.partner_id,
+       p.partner_id AS program_partner_id, e.category, e.starts_at,
        json_build_object(
            'id', e.id, 'title', e.title, 'category', e.category,
            'program', parity_ref(p.id, p.name),
