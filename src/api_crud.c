@@ -244,6 +244,35 @@ static int list_params(const api_resource *resource, list_request *lr,
     return n;
 }
 
+/* Answers 400 when the neighborhood, partner or program a list filters on
+ * does not exist (a typo should not look like an empty city). */
+static parity_status check_references(db_conn *conn, const list_request *lr,
+                                      http_response *res)
+{
+    if (!lr->neighborhood && !lr->partner && !lr->program)
+        return PARITY_OK;
+    const char *params[3] = {lr->neighborhood, lr->partner, lr->program};
+    db_result *rows = NULL;
+    char err[512];
+    parity_status status =
+        db_query(conn, "api_filters_unknown", 3, params, &rows, err, sizeof err);
+    if (status != PARITY_OK) {
+        handler_db_error(res, status, "api_filters_unknown", err);
+        return status;
+    }
+    static const char *const NAMES[3] = {"neighborhood", "partner", "program"};
+    for (int i = 0; i < 3 && status == PARITY_OK; i++)
+        if (!strcmp(db_result_value(rows, 0, i), "t")) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s: there is no %s '%.64s'", NAMES[i],
+                     NAMES[i], params[i]);
+            respond_error(res, PARITY_ERR_INPUT, msg, NULL);
+            status = PARITY_ERR_INPUT;
+        }
+    db_result_free(rows);
+    return status;
+}
+
 /* ---- reads -------------------------------------------------------------- */
 
 /* Answers the single row, single column of rows as JSON, or 404. */
@@ -276,7 +305,8 @@ static void read_list(const api_resource *resource, const handler_ctx *ctx,
     parity_status status = parse_list(resource, ctx, req, &lr, err, sizeof err);
     if (status != PARITY_OK) {
         respond_error(res, status, err, NULL);
-    } else if (handler_check_categories(conn, &lr.filters, res) == PARITY_OK) {
+    } else if (handler_check_categories(conn, &lr.filters, res) == PARITY_OK &&
+               check_references(conn, &lr, res) == PARITY_OK) {
         const char *params[16];
         int n = list_params(resource, &lr, privileged, params);
         db_result *rows = NULL;

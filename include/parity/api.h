@@ -17,6 +17,8 @@
  * Reads are open; a read carrying a valid token is privileged (sees
  * sensitive sites). Writes need `Authorization: Bearer TOKEN` (401 without)
  * and run in one transaction: the answer is sent only after COMMIT.
+ * List filters naming a category, neighborhood, partner or program that does
+ * not exist are 400 (a typo should not look like an empty city).
  * Constraint violations become 400 (bad or unknown reference, broken rule)
  * or 409 (a unique value taken, a record still referenced) naming the field.
  * PostgreSQL builds every JSON answer; C copies the bytes.
