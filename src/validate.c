@@ -109,8 +109,8 @@ bool validate_timestamp(const char *t, long long *epoch)
     int offset = 0;
     if (*p == 'Z') {
         p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh = digits(p + 1, 2), om = p[3] == ':' ? digits(p + 4, 2) : -1;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
         if (oh < 0 || oh > 14 || om < 0 || om > 59)
             return false;
         offset = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
