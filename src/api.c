@@ -3,10 +3,7 @@
 #include "parity/handlers.h"
 
 const api_collection API_COLLECTIONS[] = {
-    {"sites", api_sites_handle},
-    {"events", api_events_handle},
-    {"programs", api_programs_handle},
-    {"partners", api_partners_handle},
-    {"categories", api_categories_handle},
-    {NULL, NULL},
+    {"sites", api_sites_handle},           {"events", api_events_handle},
+    {"programs", api_programs_handle},     {"partners", api_partners_handle},
+    {"categories", api_categories_handle}, {NULL, NULL},
 };

@@ -5,8 +5,15 @@
 
 static const validate_field CATEGORY_FIELDS[] = {
     {.name = "id", .type = VALIDATE_CATEGORY, .flags = VALIDATE_REQUIRED},
-    {.name = "name", .type = VALIDATE_STRING, .flags = VALIDATE_REQUIRED, .min = 1, .max = 100},
-    {.name = "description", .type = VALIDATE_STRING, .flags = VALIDATE_NULLABLE, .max = 1000},
+    {.name = "name",
+     .type = VALIDATE_STRING,
+     .flags = VALIDATE_REQUIRED,
+     .min = 1,
+     .max = 100},
+    {.name = "description",
+     .type = VALIDATE_STRING,
+     .flags = VALIDATE_NULLABLE,
+     .max = 1000},
     {.name = "created_at", .type = VALIDATE_READONLY},
 };
 

@@ -103,11 +103,10 @@ static parity_status check_arg_names(const api_resource *resource,
                         !strcmp(req->args[a].key, PARAM_NAMES[i].names[j]);
         if (known)
             continue;
-        size_t used = (size_t)snprintf(err, errlen,
-                                       "unknown parameter '%.40s': %s%s takes ",
-                                       req->args[a].key,
-                                       item ? "a record of /api/" : "/api/",
-                                       resource->name);
+        size_t used = (size_t)snprintf(
+            err, errlen, "unknown parameter '%.40s': %s%s takes ",
+            req->args[a].key, item ? "a record of /api/" : "/api/",
+            resource->name);
         if (item) {
             snprintf(err + used, errlen - used, "none");
         } else {
@@ -137,7 +136,8 @@ static parity_status parse_ref(const http_request *req, const char *name,
 
 static bool unreserved(unsigned char c)
 {
-    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ',';
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+           c == ',';
 }
 
 static void append_encoded(parity_buf *out, const char *s)
@@ -158,7 +158,8 @@ static void next_link(const http_request *req, const params_page *page,
     buf_append_str(out, req->path);
     char sep = '?';
     for (size_t i = 0; i < req->n_args; i++) {
-        if (!strcmp(req->args[i].key, "limit") || !strcmp(req->args[i].key, "offset"))
+        if (!strcmp(req->args[i].key, "limit") ||
+            !strcmp(req->args[i].key, "offset"))
             continue;
         buf_append(out, &sep, 1);
         sep = '&';
@@ -187,13 +188,19 @@ static parity_status parse_list(const api_resource *resource,
                                 list_request *lr, char *err, size_t errlen)
 {
     parity_status status;
-    if ((status = check_arg_names(resource, req, false, err, errlen)) != PARITY_OK ||
-        (status = params_parse_filters(req, &lr->filters, err, errlen)) != PARITY_OK ||
-        (status = params_parse_bbox(req, &lr->bbox, err, errlen)) != PARITY_OK ||
-        (status = params_parse_page(req, ctx->cfg->page_size, ctx->cfg->max_page_size,
-                                    &lr->page, err, errlen)) != PARITY_OK ||
-        (status = parse_ref(req, "partner", &lr->partner, err, errlen)) != PARITY_OK ||
-        (status = parse_ref(req, "program", &lr->program, err, errlen)) != PARITY_OK)
+    if ((status = check_arg_names(resource, req, false, err, errlen)) !=
+            PARITY_OK ||
+        (status = params_parse_filters(req, &lr->filters, err, errlen)) !=
+            PARITY_OK ||
+        (status = params_parse_bbox(req, &lr->bbox, err, errlen)) !=
+            PARITY_OK ||
+        (status = params_parse_page(req, ctx->cfg->page_size,
+                                    ctx->cfg->max_page_size, &lr->page, err,
+                                    errlen)) != PARITY_OK ||
+        (status = parse_ref(req, "partner", &lr->partner, err, errlen)) !=
+            PARITY_OK ||
+        (status = parse_ref(req, "program", &lr->program, err, errlen)) !=
+            PARITY_OK)
         return status;
     lr->neighborhood = http_request_arg(req, "neighborhood");
     if (lr->neighborhood && !valid_neighborhood_id(lr->neighborhood))
@@ -205,7 +212,8 @@ static parity_status parse_list(const api_resource *resource,
     const double corners[4] = {lr->bbox.west, lr->bbox.south, lr->bbox.east,
                                lr->bbox.north};
     for (int i = 0; i < 4; i++)
-        snprintf(lr->bbox_text[i], sizeof lr->bbox_text[i], "%.17g", corners[i]);
+        snprintf(lr->bbox_text[i], sizeof lr->bbox_text[i], "%.17g",
+                 corners[i]);
     next_link(req, &lr->page, &lr->next);
     return PARITY_OK;
 }
@@ -254,8 +262,8 @@ static parity_status check_references(db_conn *conn, const list_request *lr,
     const char *params[3] = {lr->neighborhood, lr->partner, lr->program};
     db_result *rows = NULL;
     char err[512];
-    parity_status status =
-        db_query(conn, "api_filters_unknown", 3, params, &rows, err, sizeof err);
+    parity_status status = db_query(conn, "api_filters_unknown", 3, params,
+                                    &rows, err, sizeof err);
     if (status != PARITY_OK) {
         handler_db_error(res, status, "api_filters_unknown", err);
         return status;
@@ -277,15 +285,15 @@ static parity_status check_references(db_conn *conn, const list_request *lr,
 
 /* Answers the single row, single column of rows as JSON, or 404. */
 static void answer_document(const handler_ctx *ctx, const http_request *req,
-                            http_response *res, db_result *rows, int http_status,
-                            bool privileged)
+                            http_response *res, db_result *rows,
+                            int http_status, bool privileged)
 {
     if (db_result_rows(rows) != 1 || db_result_is_null(rows, 0, 0)) {
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such record", NULL);
         return;
     }
-    respond_bytes(res, http_status, "application/json", db_result_value(rows, 0, 0),
-                  db_result_length(rows, 0, 0));
+    respond_bytes(res, http_status, "application/json",
+                  db_result_value(rows, 0, 0), db_result_length(rows, 0, 0));
     if (http_status != 200)
         res->cache_control = "no-store";
     else if (privileged)
@@ -335,8 +343,9 @@ static void read_one(const api_resource *resource, const handler_ctx *ctx,
     db_result *rows = NULL;
     char query[64];
     query_name(resource, "get", query, sizeof query);
-    parity_status status = db_query(conn, query, resource->get_privileged ? 2 : 1,
-                                    params, &rows, err, sizeof err);
+    parity_status status =
+        db_query(conn, query, resource->get_privileged ? 2 : 1, params, &rows,
+                 err, sizeof err);
     if (status != PARITY_OK)
         handler_db_error(res, status, query, err);
     else
@@ -425,7 +434,8 @@ static void answer_write_error(const api_resource *resource, db_conn *conn,
         respond_error(res, PARITY_ERR_CONFLICT, msg, NULL);
         return;
     }
-    if ((status != PARITY_ERR_INPUT && status != PARITY_ERR_CONFLICT) || !field) {
+    if ((status != PARITY_ERR_INPUT && status != PARITY_ERR_CONFLICT) ||
+        !field) {
         if (status == PARITY_ERR_INPUT || status == PARITY_ERR_CONFLICT) {
             char quoted[600];
             log_event("warn", "api.write_refused", "query=%s error=%s", query,
@@ -441,7 +451,8 @@ static void answer_write_error(const api_resource *resource, db_conn *conn,
         return;
     }
     if (status == PARITY_ERR_CONFLICT)
-        snprintf(reason, sizeof reason, "is taken by another %s", resource->record);
+        snprintf(reason, sizeof reason, "is taken by another %s",
+                 resource->record);
     else if (foreign && !strcmp(field, "category"))
         snprintf(reason, sizeof reason,
                  "is not a known category (see /api/categories)");
@@ -461,8 +472,9 @@ static void answer_write_error(const api_resource *resource, db_conn *conn,
 /* The write query's parameters from the validated values: each written
  * field's text (a point its two), in table order. For an update, changed
  * receives "{name,...}" of the fields present. */
-static int write_params(const api_resource *resource, const validate_value *values,
-                        const char **params, char *changed, size_t changed_len)
+static int write_params(const api_resource *resource,
+                        const validate_value *values, const char **params,
+                        char *changed, size_t changed_len)
 {
     int n = 0;
     size_t used = (size_t)snprintf(changed, changed_len, "{");
@@ -482,46 +494,56 @@ static int write_params(const api_resource *resource, const validate_value *valu
     return n;
 }
 
-typedef enum write_kind { WRITE_CREATE, WRITE_REPLACE, WRITE_PATCH, WRITE_DELETE } write_kind;
+typedef enum write_kind {
+    WRITE_CREATE,
+    WRITE_REPLACE,
+    WRITE_PATCH,
+    WRITE_DELETE
+} write_kind;
 
 /* Runs query in the open transaction; *id receives the row's id ("" when
  * no row). Answers the failure itself. */
 static parity_status write_row(const api_resource *resource, db_conn *conn,
-                               const char *query, int n, const char *const *params,
-                               bool deleting, char *id, size_t idlen,
-                               http_response *res)
+                               const char *query, int n,
+                               const char *const *params, bool deleting,
+                               char *id, size_t idlen, http_response *res)
 {
     db_result *rows = NULL;
     char err[512];
-    parity_status status = db_query(conn, query, n, params, &rows, err, sizeof err);
+    parity_status status =
+        db_query(conn, query, n, params, &rows, err, sizeof err);
     if (status != PARITY_OK) {
         answer_write_error(resource, conn, status, query, err, deleting, res);
         return status;
     }
-    snprintf(id, idlen, "%s", db_result_rows(rows) == 1 ? db_result_value(rows, 0, 0) : "");
+    snprintf(id, idlen, "%s",
+             db_result_rows(rows) == 1 ? db_result_value(rows, 0, 0) : "");
     db_result_free(rows);
     return PARITY_OK;
 }
 
 static void write_record(const api_resource *resource, const handler_ctx *ctx,
-                  const http_request *req, const char *id, write_kind kind,
-                  db_conn *conn, http_response *res)
+                         const http_request *req, const char *id,
+                         write_kind kind, db_conn *conn, http_response *res)
 {
     char err[512];
     json_object *body = NULL;
     validate_value values[API_MAX_FIELDS];
-    if (check_arg_names(resource, req, id != NULL, err, sizeof err) != PARITY_OK) {
+    if (check_arg_names(resource, req, id != NULL, err, sizeof err) !=
+        PARITY_OK) {
         respond_error(res, PARITY_ERR_INPUT, err, NULL);
         return;
     }
     if (kind != WRITE_DELETE) {
-        if (req->content_type && strncasecmp(req->content_type, "application/json", 16)) {
+        if (req->content_type &&
+            strncasecmp(req->content_type, "application/json", 16)) {
             respond_error(res, PARITY_ERR_INPUT,
-                          "send the body as Content-Type: application/json", NULL);
+                          "send the body as Content-Type: application/json",
+                          NULL);
             return;
         }
-        parity_status status =
-            validate_parse_json(req->body, req->body_len, &body, err, sizeof err);
+        parity_status status = validate_parse_json(req->body, req->body_len,
+                                                   &body, err, sizeof err);
         json_object *errors = NULL;
         if (status == PARITY_OK)
             status = validate_body(resource->fields, resource->n_fields, body,
@@ -543,7 +565,8 @@ static void write_record(const api_resource *resource, const handler_ctx *ctx,
     if (kind == WRITE_REPLACE || kind == WRITE_PATCH)
         params[n++] = changed;
     if (kind != WRITE_DELETE)
-        n += write_params(resource, values, params + n, changed, sizeof changed);
+        n +=
+            write_params(resource, values, params + n, changed, sizeof changed);
     char query[64], get_query[64];
     query_name(resource,
                kind == WRITE_CREATE   ? "insert"
@@ -557,8 +580,8 @@ static void write_record(const api_resource *resource, const handler_ctx *ctx,
     if (status != PARITY_OK)
         handler_db_error(res, status, "BEGIN", err);
     else
-        status = write_row(resource, conn, query, n, params, kind == WRITE_DELETE,
-                           new_id, sizeof new_id, res);
+        status = write_row(resource, conn, query, n, params,
+                           kind == WRITE_DELETE, new_id, sizeof new_id, res);
     json_object_put(body); /* the parameters pointed into it */
     if (status == PARITY_OK && !new_id[0]) {
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such record", NULL);
@@ -567,15 +590,15 @@ static void write_record(const api_resource *resource, const handler_ctx *ctx,
     db_result *doc = NULL;
     if (status == PARITY_OK && kind != WRITE_DELETE) {
         const char *get[2] = {new_id, "true"};
-        status = db_query(conn, get_query, resource->get_privileged ? 2 : 1, get,
-                          &doc, err, sizeof err);
+        status = db_query(conn, get_query, resource->get_privileged ? 2 : 1,
+                          get, &doc, err, sizeof err);
         if (status != PARITY_OK)
             handler_db_error(res, status, get_query, err);
     }
-    if (status == PARITY_OK && (status = db_exec(conn, "COMMIT", err, sizeof err)) !=
-                                   PARITY_OK)
-        answer_write_error(resource, conn, status, "COMMIT", err, kind == WRITE_DELETE,
-                           res);
+    if (status == PARITY_OK &&
+        (status = db_exec(conn, "COMMIT", err, sizeof err)) != PARITY_OK)
+        answer_write_error(resource, conn, status, "COMMIT", err,
+                           kind == WRITE_DELETE, res);
     if (status != PARITY_OK) {
         db_exec(conn, "ROLLBACK", NULL, 0);
         db_result_free(doc);
@@ -608,7 +631,8 @@ static void write_record(const api_resource *resource, const handler_ctx *ctx,
 /* ---- dispatch ----------------------------------------------------------- */
 
 void api_crud_handle(const api_resource *resource, const handler_ctx *ctx,
-                     const http_request *req, const route *r, http_response *res)
+                     const http_request *req, const route *r,
+                     http_response *res)
 {
     const char *method = req->method;
     bool item = r->id[0] != '\0';
@@ -647,7 +671,8 @@ void api_crud_handle(const api_resource *resource, const handler_ctx *ctx,
         else if (read)
             read_list(resource, ctx, req, conn, privileged, res);
         else
-            write_record(resource, ctx, req, item ? r->id : NULL, kind, conn, res);
+            write_record(resource, ctx, req, item ? r->id : NULL, kind, conn,
+                         res);
     }
     db_pool_release(ctx->pool, conn);
 }

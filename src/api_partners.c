@@ -2,13 +2,19 @@
 #include "parity/api.h"
 
 static const char *const PARTNER_KINDS[] = {
-    "law enforcement", "government agency", "nonprofit", "business", "faith",
-    "community", NULL};
+    "law enforcement", "government agency", "nonprofit", "business",
+    "faith",           "community",         NULL};
 
 static const validate_field PARTNER_FIELDS[] = {
     {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "name", .type = VALIDATE_STRING, .flags = VALIDATE_REQUIRED, .min = 1, .max = 200},
-    {.name = "kind", .type = VALIDATE_CHOICE, .flags = VALIDATE_REQUIRED,
+    {.name = "name",
+     .type = VALIDATE_STRING,
+     .flags = VALIDATE_REQUIRED,
+     .min = 1,
+     .max = 200},
+    {.name = "kind",
+     .type = VALIDATE_CHOICE,
+     .flags = VALIDATE_REQUIRED,
      .choices = PARTNER_KINDS},
     {.name = "created_at", .type = VALIDATE_READONLY},
     {.name = "updated_at", .type = VALIDATE_READONLY},

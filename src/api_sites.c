@@ -4,11 +4,21 @@
 
 static const validate_field SITE_FIELDS[] = {
     {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "name", .type = VALIDATE_STRING, .flags = VALIDATE_REQUIRED, .min = 1, .max = 200},
+    {.name = "name",
+     .type = VALIDATE_STRING,
+     .flags = VALIDATE_REQUIRED,
+     .min = 1,
+     .max = 200},
     {.name = "program_id", .type = VALIDATE_ID, .flags = VALIDATE_NULLABLE},
     {.name = "category", .type = VALIDATE_CATEGORY, .flags = VALIDATE_NULLABLE},
-    {.name = "address", .type = VALIDATE_STRING, .flags = VALIDATE_NULLABLE, .max = 300},
-    {.name = "capacity", .type = VALIDATE_INT, .flags = VALIDATE_NULLABLE, .max = 1000000},
+    {.name = "address",
+     .type = VALIDATE_STRING,
+     .flags = VALIDATE_NULLABLE,
+     .max = 300},
+    {.name = "capacity",
+     .type = VALIDATE_INT,
+     .flags = VALIDATE_NULLABLE,
+     .max = 1000000},
     {.name = "sensitive", .type = VALIDATE_BOOL, .def = "false"},
     API_POINT_RECORD_FIELDS,
 };
@@ -18,8 +28,9 @@ static const api_resource SITES = {
     .record = "site",
     .fields = SITE_FIELDS,
     .n_fields = sizeof SITE_FIELDS / sizeof SITE_FIELDS[0],
-    .list_params = {API_BBOX, API_WINDOW, API_CATEGORY, API_NEIGHBORHOOD, API_PARTNER,
-                    API_PROGRAM, API_PAGE, API_PRIVILEGED, API_END},
+    .list_params = {API_BBOX, API_WINDOW, API_CATEGORY, API_NEIGHBORHOOD,
+                    API_PARTNER, API_PROGRAM, API_PAGE, API_PRIVILEGED,
+                    API_END},
     .get_privileged = true,
 };
 

@@ -75,7 +75,8 @@ static int token_revoke(db_conn *conn, const char *name)
                  "no token named '%s' (see `parity token list`)", name);
         return cli_fail(PARITY_ERR_NOT_FOUND, err);
     }
-    printf("token '%s' %s at %s\n", name, now ? "revoked" : "was already revoked",
+    printf("token '%s' %s at %s\n", name,
+           now ? "revoked" : "was already revoked",
            db_result_value(rows, 0, 2));
     db_result_free(rows);
     return 0;
@@ -85,14 +86,16 @@ static int token_list(db_conn *conn)
 {
     db_result *rows = NULL;
     char err[1024];
-    parity_status status = db_query(conn, "token_list", 0, NULL, &rows, err, sizeof err);
+    parity_status status =
+        db_query(conn, "token_list", 0, NULL, &rows, err, sizeof err);
     if (status != PARITY_OK)
         return cli_fail(status, err);
     printf("%-32s %-20s %s\n", "name", "created", "revoked");
     for (int i = 0; i < db_result_rows(rows); i++)
         printf("%-32s %-20s %s\n", db_result_value(rows, i, 0),
                db_result_value(rows, i, 1),
-               db_result_is_null(rows, i, 2) ? "-" : db_result_value(rows, i, 2));
+               db_result_is_null(rows, i, 2) ? "-"
+                                             : db_result_value(rows, i, 2));
     db_result_free(rows);
     return 0;
 }
@@ -104,27 +107,28 @@ int cmd_token(int argc, char **argv, const char *db)
     size_t n_positional;
     bool help;
     char err[1024];
-    parity_status status = options_parse(TOKEN_OPTIONS, 1, argc, argv, getenv,
-                                         &args, positional, 3, &n_positional,
-                                         &help, err, sizeof err);
+    parity_status status =
+        options_parse(TOKEN_OPTIONS, 1, argc, argv, getenv, &args, positional,
+                      3, &n_positional, &help, err, sizeof err);
     if (status != PARITY_OK)
         return cli_fail(status, err);
     const char *action = n_positional ? positional[0] : "";
     bool named = !strcmp(action, "create") || !strcmp(action, "revoke");
     if (help || !(named ? n_positional == 2
                         : !strcmp(action, "list") && n_positional == 1)) {
-        options_help(help ? stdout : stderr,
-                     "parity token create NAME | revoke NAME | list",
-                     "Write tokens of the HTTP API. `create` prints a new token\n"
-                     "once on standard output and stores only its SHA-256;\n"
-                     "`revoke` makes it stop working at once; `list` shows\n"
-                     "names and dates, never tokens or hashes.",
-                     TOKEN_OPTIONS, 1);
+        options_help(
+            help ? stdout : stderr,
+            "parity token create NAME | revoke NAME | list",
+            "Write tokens of the HTTP API. `create` prints a new token\n"
+            "once on standard output and stores only its SHA-256;\n"
+            "`revoke` makes it stop working at once; `list` shows\n"
+            "names and dates, never tokens or hashes.",
+            TOKEN_OPTIONS, 1);
         return help ? 0 : 2;
     }
     db_conn *conn;
-    if ((status = db_connect(cli_database(args.db), 0, &conn, err, sizeof err)) !=
-        PARITY_OK)
+    if ((status = db_connect(cli_database(args.db), 0, &conn, err,
+                             sizeof err)) != PARITY_OK)
         return cli_fail(status, err);
     int rc = !strcmp(action, "create")   ? token_create(conn, positional[1])
              : !strcmp(action, "revoke") ? token_revoke(conn, positional[1])

@@ -1,4 +1,5 @@
-/* token.c - write tokens: random, SHA-256, constant-time check (see token.h). */
+/* token.c - write tokens: random, SHA-256, constant-time check (see token.h).
+ */
 #include "parity/token.h"
 
 #include <ctype.h>
@@ -38,7 +39,9 @@ parity_status token_generate(char out[TOKEN_TEXT_LEN + 1], char *err,
     size_t prefix = strlen(TOKEN_PREFIX);
     memcpy(out, TOKEN_PREFIX, prefix);
     for (int i = 0; i < 43; i++)
-        out[prefix + (size_t)i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
+        out[prefix + (size_t)i] = b64[i] == '+'   ? '-'
+                                  : b64[i] == '/' ? '_'
+                                                  : (char)b64[i];
     out[prefix + 43] = '\0';
     OPENSSL_cleanse(b64, sizeof b64);
     return PARITY_OK;
@@ -99,21 +102,24 @@ bool token_hash_in(const unsigned char hash[TOKEN_HASH_LEN],
 {
     int found = 0;
     for (size_t i = 0; i < n; i++)
-        found |= CRYPTO_memcmp(hash, hashes + i * TOKEN_HASH_LEN, TOKEN_HASH_LEN) == 0;
+        found |= CRYPTO_memcmp(hash, hashes + i * TOKEN_HASH_LEN,
+                               TOKEN_HASH_LEN) == 0;
     return found != 0;
 }
 
 static int hex_value(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
 }
 
 parity_status token_verify(db_conn *conn, const char *authorization, char *err,
                            size_t errlen)
 {
     char token[160];
-    parity_status status =
-        token_from_authorization(authorization, token, sizeof token, err, errlen);
+    parity_status status = token_from_authorization(authorization, token,
+                                                    sizeof token, err, errlen);
     if (status != PARITY_OK)
         return status;
     unsigned char hash[TOKEN_HASH_LEN];

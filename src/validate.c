@@ -23,7 +23,8 @@ parity_status validate_parse_json(const char *body, size_t len,
     json_tokener *tok = json_tokener_new();
     if (!tok)
         return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(tok,
+                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *obj = json_tokener_parse_ex(tok, body, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
@@ -131,7 +132,8 @@ bool validate_timestamp(const char *t, long long *epoch)
 bool validate_category_name(const char *t)
 {
     size_t n = t ? strlen(t) : 0;
-    if (n == 0 || n > 47 || !(islower((unsigned char)t[0]) || isdigit((unsigned char)t[0])))
+    if (n == 0 || n > 47 ||
+        !(islower((unsigned char)t[0]) || isdigit((unsigned char)t[0])))
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
@@ -161,7 +163,8 @@ static bool number_of(json_object *v, double *out)
     return isfinite(*out);
 }
 
-static void range_reason(const validate_field *f, const char *what, char *reason)
+static void range_reason(const validate_field *f, const char *what,
+                         char *reason)
 {
     snprintf(reason, REASON_LEN, "must be %s from %.15g to %.15g", what, f->min,
              f->max);
@@ -207,11 +210,13 @@ static bool check_value(const validate_field *f, json_object *v,
             for (int i = 0; f->choices && f->choices[i] && !found; i++)
                 found = !strcmp(s, f->choices[i]);
             if (!found) {
-                size_t used = (size_t)snprintf(reason, REASON_LEN,
-                                               "must be one of: ");
-                for (int i = 0; f->choices && f->choices[i] && used < REASON_LEN; i++)
-                    used += (size_t)snprintf(reason + used, REASON_LEN - used,
-                                             "%s%s", i ? ", " : "", f->choices[i]);
+                size_t used =
+                    (size_t)snprintf(reason, REASON_LEN, "must be one of: ");
+                for (int i = 0;
+                     f->choices && f->choices[i] && used < REASON_LEN; i++)
+                    used +=
+                        (size_t)snprintf(reason + used, REASON_LEN - used,
+                                         "%s%s", i ? ", " : "", f->choices[i]);
                 return false;
             }
         } else if (f->type == VALIDATE_CATEGORY) {
@@ -244,8 +249,9 @@ static bool check_value(const validate_field *f, json_object *v,
         if (!json_object_is_type(v, json_type_int) || n < (int64_t)lo ||
             n > hi || n == INT64_MAX || n == INT64_MIN) {
             if (f->type == VALIDATE_ID)
-                snprintf(reason, REASON_LEN, "must be a record id (a whole "
-                                             "number from 1)");
+                snprintf(reason, REASON_LEN,
+                         "must be a record id (a whole "
+                         "number from 1)");
             else
                 range_reason(f, "a whole number", reason);
             return false;
@@ -273,21 +279,21 @@ static bool check_value(const validate_field *f, json_object *v,
         return true;
     case VALIDATE_POINT: {
         json_object *type = NULL, *coords = NULL;
-        bool shape =
-            json_object_is_type(v, json_type_object) &&
-            json_object_object_length(v) == 2 &&
-            json_object_object_get_ex(v, "type", &type) &&
-            json_object_is_type(type, json_type_string) &&
-            !strcmp(json_object_get_string(type), "Point") &&
-            json_object_object_get_ex(v, "coordinates", &coords) &&
-            json_object_is_type(coords, json_type_array) &&
-            json_object_array_length(coords) == 2;
+        bool shape = json_object_is_type(v, json_type_object) &&
+                     json_object_object_length(v) == 2 &&
+                     json_object_object_get_ex(v, "type", &type) &&
+                     json_object_is_type(type, json_type_string) &&
+                     !strcmp(json_object_get_string(type), "Point") &&
+                     json_object_object_get_ex(v, "coordinates", &coords) &&
+                     json_object_is_type(coords, json_type_array) &&
+                     json_object_array_length(coords) == 2;
         double lon, lat;
         if (!shape || !number_of(json_object_array_get_idx(coords, 0), &lon) ||
             !number_of(json_object_array_get_idx(coords, 1), &lat)) {
-            snprintf(reason, REASON_LEN,
-                     "must be {\"type\": \"Point\", \"coordinates\": [lon, lat]} "
-                     "in degrees (WGS 84)");
+            snprintf(
+                reason, REASON_LEN,
+                "must be {\"type\": \"Point\", \"coordinates\": [lon, lat]} "
+                "in degrees (WGS 84)");
             return false;
         }
         if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
@@ -409,8 +415,9 @@ parity_status validate_body(const validate_field *fields, size_t n,
             else if (f->flags & VALIDATE_REQUIRED)
                 add_error(bad, f->name, "must not be null");
             else if (!(f->flags & VALIDATE_NULLABLE))
-                add_error(bad, f->name, "must not be null; leave it out for "
-                                        "the default");
+                add_error(bad, f->name,
+                          "must not be null; leave it out for "
+                          "the default");
             else
                 out->present = true;
             continue;
@@ -431,8 +438,9 @@ parity_status validate_body(const validate_field *fields, size_t n,
         json_object_put(bad);
         return PARITY_OK;
     }
-    size_t used = (size_t)snprintf(err, errlen, "%d field%s %s invalid: ", n_bad,
-                                   n_bad == 1 ? "" : "s", n_bad == 1 ? "is" : "are");
+    size_t used =
+        (size_t)snprintf(err, errlen, "%d field%s %s invalid: ", n_bad,
+                         n_bad == 1 ? "" : "s", n_bad == 1 ? "is" : "are");
     int k = 0;
     json_object_object_foreach(bad, name, why)
     {

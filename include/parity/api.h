@@ -65,13 +65,14 @@ typedef struct api_resource {
     bool text_id;                 /* ids are text (categories), else bigint */
     const validate_field *fields; /* body fields, at most API_MAX_FIELDS */
     size_t n_fields;
-    api_param list_params[10];    /* the list query's parameters, API_END-ended */
-    bool get_privileged;          /* the get query takes $2 privileged */
+    api_param list_params[10]; /* the list query's parameters, API_END-ended */
+    bool get_privileged;       /* the get query takes $2 privileged */
 } api_resource;
 
 /* The fields sites and events share, last in their tables (so last in their
  * write queries' parameters): the point, where the record came from, and
  * what the server sets. */
+/* clang-format off */
 #define API_POINT_RECORD_FIELDS                                               \
     {.name = "location", .type = VALIDATE_POINT, .flags = VALIDATE_REQUIRED}, \
     {.name = "source", .type = VALIDATE_STRING, .flags = VALIDATE_NULLABLE,   \
@@ -83,6 +84,7 @@ typedef struct api_resource {
     {.name = "neighborhood", .type = VALIDATE_READONLY},                      \
     {.name = "created_at", .type = VALIDATE_READONLY},                        \
     {.name = "updated_at", .type = VALIDATE_READONLY}
+/* clang-format on */
 
 /* Answers a request routed to resource (see the table above). */
 void api_crud_handle(const api_resource *resource, const handler_ctx *ctx,

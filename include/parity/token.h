@@ -21,7 +21,7 @@
 #include "parity/db.h"
 #include "parity/status.h"
 
-#define TOKEN_PREFIX "parity_"
+#define TOKEN_PREFIX   "parity_"
 #define TOKEN_TEXT_LEN 50 /* prefix + 43 base64url characters */
 #define TOKEN_HASH_LEN 32 /* SHA-256 */
 
@@ -36,7 +36,8 @@ parity_status token_hash(const char *token, size_t len,
                          unsigned char out[TOKEN_HASH_LEN]);
 
 /* 64 lower-case hex digits of hash into out. */
-void token_hex(const unsigned char hash[TOKEN_HASH_LEN], char out[2 * TOKEN_HASH_LEN + 1]);
+void token_hex(const unsigned char hash[TOKEN_HASH_LEN],
+               char out[2 * TOKEN_HASH_LEN + 1]);
 
 /* Takes the token out of an Authorization header value "Bearer TOKEN" (the
  * scheme in any case). PARITY_ERR_UNAUTHORIZED with err saying what the

@@ -40,7 +40,8 @@ typedef enum validate_type {
 } validate_type;
 
 /* Flags of a field. */
-#define VALIDATE_REQUIRED 0x1u /* must be present and not null (create, replace) */
+#define VALIDATE_REQUIRED                                                      \
+    0x1u /* must be present and not null (create, replace) */
 #define VALIDATE_NULLABLE 0x2u /* null is accepted (stored as NULL) */
 
 typedef struct validate_field {
@@ -68,9 +69,9 @@ typedef enum validate_mode {
 /* The outcome for one field. text/text2 point into the body (strings) or
  * into the value's own buffers; they live as long as both. */
 typedef struct validate_value {
-    bool present;        /* to be written (given, or defaulted on create/replace) */
-    const char *text;    /* parameter text, NULL for SQL NULL */
-    const char *text2;   /* VALIDATE_POINT: latitude (text is longitude) */
+    bool present; /* to be written (given, or defaulted on create/replace) */
+    const char *text;  /* parameter text, NULL for SQL NULL */
+    const char *text2; /* VALIDATE_POINT: latitude (text is longitude) */
     char buf[VALIDATE_TEXT_LEN];
     char buf2[VALIDATE_TEXT_LEN];
 } validate_value;
