@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { freshDatabase, parity, parityOk, sql, startServer } from './lib.mjs';
 import {
   NEIGHBORHOODS, api, coordinatePairs, demoRows, loadDemoPoints, meters, neighborhoodOf, utcDay,
-} from './points.mjs';
+} from './demo_points.mjs';
 
 const db = freshDatabase('it_api');
 const PAGE = 50;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabase, get, lonLatToTile, parityOk, startServer, tileBounds } from './lib.mjs';
-import { NEIGHBORHOODS, api, coordinatePairs, demoRows, loadDemoPoints, meters, neighborhoodOf, utcDay } from './points.mjs';
+import { NEIGHBORHOODS, api, coordinatePairs, demoRows, loadDemoPoints, meters, neighborhoodOf, utcDay } from './demo_points.mjs';
 
 const db = freshDatabase('it_point_tiles');
 let server;
