@@ -396,16 +396,19 @@ test('event filters: bbox, date window, categories, neighborhood, partner, progr
 
 test('site, program and partner filters', async () => {
   const publicSites = sites.filter((s) => s.sensitive !== 'true');
+  const programOf = Object.fromEntries(programs.map((p) => [p.name, p]));
   const box = [-86.9, 33.5, -86.8, 33.6];
   const cases = [
     ['category=reentry', (s) => s.category === 'reentry'],
+    // Sites whose program runs at some time in the window (or have none).
+    ['from=2010-01-01&to=2016-12-31', (s) => !s.program || ((programOf[s.program].start_date || '0') <= '2016-12-31' && (programOf[s.program].end_date || '9') >= '2010-01-01')],
     [`bbox=${box.join(',')}`, (s) => s.lon >= box[0] && s.lat >= box[1] && s.lon <= box[2] && s.lat <= box[3]],
     [`neighborhood=${neighborhoodOf(+publicSites[3].lon, +publicSites[3].lat)}`,
       (s) => neighborhoodOf(+s.lon, +s.lat) === neighborhoodOf(+publicSites[3].lon, +publicSites[3].lat)],
   ];
   for (const [query, keep] of cases) {
     const expected = publicSites.filter(keep).map((s) => s.site_id).sort();
-    assert.ok(expected.length > 0, query);
+    assert.ok(expected.length > 0 && expected.length < publicSites.length, query);
     assert.deepEqual(externalIds(await all(`/api/sites?${query}`)), expected, query);
   }
   const partner = 'Demo City Parks and Recreation';
