@@ -2,12 +2,8 @@
 #include "parity/api.h"
 
 static const validate_field EVENT_FIELDS[] = {
-    {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "title",
-     .type = VALIDATE_STRING,
-     .flags = VALIDATE_REQUIRED,
-     .min = 1,
-     .max = 200},
+    API_ID_FIELD,
+    API_NAME_FIELD("title"),
     {.name = "category", .type = VALIDATE_CATEGORY, .flags = VALIDATE_REQUIRED},
     {.name = "program_id", .type = VALIDATE_ID, .flags = VALIDATE_NULLABLE},
     {.name = "partner_id", .type = VALIDATE_ID, .flags = VALIDATE_NULLABLE},

@@ -6,18 +6,13 @@ static const char *const PARTNER_KINDS[] = {
     "faith",           "community",         NULL};
 
 static const validate_field PARTNER_FIELDS[] = {
-    {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "name",
-     .type = VALIDATE_STRING,
-     .flags = VALIDATE_REQUIRED,
-     .min = 1,
-     .max = 200},
+    API_ID_FIELD,
+    API_NAME_FIELD("name"),
     {.name = "kind",
      .type = VALIDATE_CHOICE,
      .flags = VALIDATE_REQUIRED,
      .choices = PARTNER_KINDS},
-    {.name = "created_at", .type = VALIDATE_READONLY},
-    {.name = "updated_at", .type = VALIDATE_READONLY},
+    API_TIMESTAMP_FIELDS,
 };
 
 static const api_resource PARTNERS = {

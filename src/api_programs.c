@@ -3,12 +3,8 @@
 #include "parity/api.h"
 
 static const validate_field PROGRAM_FIELDS[] = {
-    {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "name",
-     .type = VALIDATE_STRING,
-     .flags = VALIDATE_REQUIRED,
-     .min = 1,
-     .max = 200},
+    API_ID_FIELD,
+    API_NAME_FIELD("name"),
     {.name = "partner_id", .type = VALIDATE_ID, .flags = VALIDATE_NULLABLE},
     {.name = "category", .type = VALIDATE_CATEGORY, .flags = VALIDATE_REQUIRED},
     {.name = "description",
@@ -21,8 +17,7 @@ static const validate_field PROGRAM_FIELDS[] = {
      .flags = VALIDATE_NULLABLE,
      .not_below = "start_date"},
     {.name = "partner", .type = VALIDATE_READONLY},
-    {.name = "created_at", .type = VALIDATE_READONLY},
-    {.name = "updated_at", .type = VALIDATE_READONLY},
+    API_TIMESTAMP_FIELDS,
 };
 
 static const api_resource PROGRAMS = {

@@ -3,12 +3,8 @@
 #include "parity/api.h"
 
 static const validate_field SITE_FIELDS[] = {
-    {.name = "id", .type = VALIDATE_READONLY},
-    {.name = "name",
-     .type = VALIDATE_STRING,
-     .flags = VALIDATE_REQUIRED,
-     .min = 1,
-     .max = 200},
+    API_ID_FIELD,
+    API_NAME_FIELD("name"),
     {.name = "program_id", .type = VALIDATE_ID, .flags = VALIDATE_NULLABLE},
     {.name = "category", .type = VALIDATE_CATEGORY, .flags = VALIDATE_NULLABLE},
     {.name = "address",

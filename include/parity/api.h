@@ -69,6 +69,18 @@ typedef struct api_resource {
     bool get_privileged;       /* the get query takes $2 privileged */
 } api_resource;
 
+/* Field rows every collection's table uses: the server's id, a required
+ * display name of 1 to 200 bytes, and the server's timestamps. */
+/* clang-format off */
+#define API_ID_FIELD {.name = "id", .type = VALIDATE_READONLY}
+#define API_NAME_FIELD(field)                                                  \
+    {.name = field, .type = VALIDATE_STRING, .flags = VALIDATE_REQUIRED,       \
+     .min = 1, .max = 200}
+#define API_TIMESTAMP_FIELDS                                                   \
+    {.name = "created_at", .type = VALIDATE_READONLY},                         \
+    {.name = "updated_at", .type = VALIDATE_READONLY}
+/* clang-format on */
+
 /* The fields sites and events share, last in their tables (so last in their
  * write queries' parameters): the point, where the record came from, and
  * what the server sets. */
@@ -82,8 +94,7 @@ typedef struct api_resource {
     {.name = "program", .type = VALIDATE_READONLY},                           \
     {.name = "partner", .type = VALIDATE_READONLY},                           \
     {.name = "neighborhood", .type = VALIDATE_READONLY},                      \
-    {.name = "created_at", .type = VALIDATE_READONLY},                        \
-    {.name = "updated_at", .type = VALIDATE_READONLY}
+    API_TIMESTAMP_FIELDS
 /* clang-format on */
 
 /* Answers a request routed to resource (see the table above). */
