@@ -21,6 +21,11 @@ void test_validate_timestamps(void);
 void test_token_hash_vectors(void);
 void test_token_generate_and_parse(void);
 void test_token_hash_in(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -41,6 +46,11 @@ void test_token_hash_in(void);
     TEST(test_validate_timestamps),         \
     TEST(test_token_hash_vectors),          \
     TEST(test_token_generate_and_parse),    \
-    TEST(test_token_hash_in),
+    TEST(test_token_hash_in),               \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
