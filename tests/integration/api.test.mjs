@@ -1,12 +1,12 @@
 // The JSON API (/api/sites, events, programs, partners, categories) and its
-// tokens against a real PostGIS and a real `parity serve`. The demo city's
-// points are loaded by plain SQL; every expected answer comes from the demo
+// tokens against a real PostGIS and a real `parity serve`, with the demo city
+// loaded as `make run` loads it. Every expected answer comes from the demo
 // files read through GDAL (or from a separate SQL query), never from the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDatabase, parity, parityOk, sql, startServer } from './lib.mjs';
+import { freshDatabase, loadDemo, parity, parityOk, sql, startServer } from './lib.mjs';
 import {
-  NEIGHBORHOODS, api, coordinatePairs, demoRows, loadDemoPoints, meters, neighborhoodOf, utcDay,
+  api, coordinatePairs, demoRows, meters, neighborhoodOf, utcDay,
 } from './demo_points.mjs';
 
 const db = freshDatabase('it_api');
@@ -20,8 +20,7 @@ const programs = demoRows('programs');
 const sensitive = sites.filter((s) => s.sensitive === 'true');
 
 before(async () => {
-  parityOk(db, ['import', 'boundaries', '--quiet', NEIGHBORHOODS]);
-  loadDemoPoints(db);
+  loadDemo(db); // boundaries, partners, programs, sites, events: what `make run` loads
   token = parityOk(db, ['token', 'create', 'tester']).stdout.trim();
   server = await startServer(db, {
     args: ['--body-limit', '4k', '--page-size', String(PAGE), '--max-page-size', String(MAX_PAGE)],

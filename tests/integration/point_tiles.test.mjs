@@ -1,11 +1,11 @@
 // The sites and events tile layers (GeoJSON tiles, TileJSON) against a real
-// PostGIS and a real `parity serve`, with the demo city's points loaded by
-// plain SQL. Expected counts come from the demo CSV files read through GDAL
+// PostGIS and a real `parity serve`, with the demo city loaded as `make run`
+// loads it. Expected counts come from the demo CSV files read through GDAL
 // and tile bounds computed here from the published Web Mercator formulas.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDatabase, get, lonLatToTile, parityOk, startServer, tileBounds } from './lib.mjs';
-import { NEIGHBORHOODS, api, coordinatePairs, demoRows, loadDemoPoints, meters, neighborhoodOf, utcDay } from './demo_points.mjs';
+import { freshDatabase, get, loadDemo, lonLatToTile, parityOk, startServer, tileBounds } from './lib.mjs';
+import { api, coordinatePairs, demoRows, meters, neighborhoodOf, utcDay } from './demo_points.mjs';
 
 const db = freshDatabase('it_point_tiles');
 let server;
@@ -16,8 +16,7 @@ const programs = demoRows('programs');
 const sensitive = sites.filter((s) => s.sensitive === 'true');
 
 before(async () => {
-  parityOk(db, ['import', 'boundaries', '--quiet', NEIGHBORHOODS]);
-  loadDemoPoints(db);
+  loadDemo(db); // boundaries, partners, programs, sites, events: what `make run` loads
   token = parityOk(db, ['token', 'create', 'tiles']).stdout.trim();
   server = await startServer(db);
 });
