@@ -292,9 +292,8 @@ void app_handle(void *ctx, const http_request *req, http_response *res)
         return;
     }
     if (!read_only && r.kind != ROUTE_API) {
-        respond_error(res, PARITY_ERR_NOT_FOUND,
-                      "only GET and HEAD are answered here", NULL);
-        res->status = 405;
+        respond_method_not_allowed(res, "only GET and HEAD are answered here",
+                                   "GET, HEAD");
         return;
     }
     switch (r.kind) {

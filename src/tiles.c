@@ -28,11 +28,14 @@ static const char *content_type_of(const char *format)
                                   : "application/geo+json";
 }
 
-/* The error a failed fill gives every request that shared it. */
-static void tile_error(http_response *res, parity_status status)
+/* The error a failed fill gives every request that shared it: a bad
+ * request is told what to fix, a database failure only what happened. */
+static void tile_error(http_response *res, parity_status status,
+                       const char *message)
 {
     respond_error(res, status,
-                  status == PARITY_ERR_TIMEOUT
+                  status == PARITY_ERR_INPUT ? message
+                  : status == PARITY_ERR_TIMEOUT
                       ? "the database took too long; try again shortly or a "
                         "higher zoom"
                   : status == PARITY_ERR_UNAVAILABLE
@@ -42,7 +45,9 @@ static void tile_error(http_response *res, parity_status status)
                   NULL);
 }
 
-/* Runs the layer's query for this tile: the fill of a cache miss. */
+/* The fill of a cache miss: checks the categories a filtered layer is
+ * asked for (unknown ones are PARITY_ERR_INPUT), then runs the layer's
+ * query for this tile. */
 static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                const route *r, const params_filters *filters,
                                bool privileged, parity_buf *body, char *err,
@@ -52,8 +57,11 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
     parity_status status = db_pool_acquire(ctx->pool, &conn, err, errlen);
     if (status != PARITY_OK)
         return status;
-    status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
-                                filters, privileged, body, err, errlen);
+    if (filters)
+        status = handler_categories_known(conn, filters, err, errlen);
+    if (status == PARITY_OK)
+        status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
+                                    filters, privileged, body, err, errlen);
     db_pool_release(ctx->pool, conn);
     return status;
 }
@@ -75,20 +83,32 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         return;
     }
     params_filters filters;
-    char err[512];
+    char err[1024];
     parity_status status = params_parse_filters(req, &filters, err, sizeof err);
     if (status != PARITY_OK) {
         respond_error(res, status, err, NULL);
         return;
     }
+    /* Filtered layers answer more to a valid token (sensitive sites where
+     * they are); an invalid token is refused. The token is checked on every
+     * request, cached tile or not, so revoking it takes effect at once. */
     bool filtered = layer->n_params > 5;
-    bool privileged = false; /* no request is privileged yet */
+    bool privileged = false;
+    if (filtered && req->authorization) {
+        db_conn *conn;
+        if (handler_acquire(ctx, &conn, res) != PARITY_OK)
+            return;
+        status = handler_authorize(conn, req, false, &privileged, res);
+        db_pool_release(ctx->pool, conn);
+        if (status != PARITY_OK)
+            return;
+    }
     char filters_key[1024] = "";
     if (filtered)
         params_filters_key(&filters, filters_key, sizeof filters_key);
     char key[1400];
-    tiles_cache_key(layer->name, r->tile, r->format, filters_key,
-                    filtered && privileged, key, sizeof key);
+    tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
+                    key, sizeof key);
 
     bool listening = ctx->listener && db_listener_connected(ctx->listener);
     cache_outcome outcome;
@@ -97,12 +117,14 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     status = cache_lookup(ctx->cache, key, layers_tag(layer), listening,
                           &outcome, &entry, &flight, err, sizeof err);
     if (status != PARITY_OK) {
-        char quoted[600];
-        log_event("warn", "tile.shared_fill_failed",
-                  "query=%s status=%s error=%s", query,
-                  parity_status_name(status),
-                  log_quote(err, quoted, sizeof quoted));
-        tile_error(res, status);
+        if (status != PARITY_ERR_INPUT) {
+            char quoted[600];
+            log_event("warn", "tile.shared_fill_failed",
+                      "query=%s status=%s error=%s", query,
+                      parity_status_name(status),
+                      log_quote(err, quoted, sizeof quoted));
+        }
+        tile_error(res, status, err);
         res->cache_state = "wait";
         return;
     }
@@ -110,7 +132,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         parity_buf body;
         buf_init(&body, TILE_BODY_CAP);
         status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
-                           filtered && privileged, &body, err, sizeof err);
+                           privileged, &body, err, sizeof err);
         if (status == PARITY_OK)
             status =
                 cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
@@ -121,7 +143,10 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
             cache_fill_failed(ctx->cache, flight, status, err);
         buf_dispose(&body);
         if (status != PARITY_OK) {
-            handler_db_error(res, status, query, err);
+            if (status == PARITY_ERR_INPUT)
+                respond_error(res, status, err, NULL);
+            else
+                handler_db_error(res, status, query, err);
             res->cache_state = "miss";
             return;
         }
@@ -129,5 +154,8 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     res->cache_state = outcome == CACHE_HIT    ? "hit"
                        : outcome == CACHE_MISS ? "miss"
                                                : "wait";
-    handler_answer_entry(req, res, entry, ctx->cfg->cache_control);
+    /* What a token unlocks is for that client only. */
+    handler_answer_entry(req, res, entry,
+                         privileged ? "private, no-store"
+                                    : ctx->cfg->cache_control);
 }
