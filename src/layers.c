@@ -14,7 +14,7 @@ const layer_def LAYERS[] = {
     {"sites",
      "Program sites; without a token, sensitive sites only as a count per "
      "neighborhood (kind sensitive_sites)",
-     "tile_sites", NULL, 9,
+     "tile_sites", "tile_sites_mvt", 9,
      {"kind:String", "id:Number", "name:String", "category:String",
       "program:String", "partner:String", "capacity:Number",
       "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
@@ -24,7 +24,7 @@ const layer_def LAYERS[] = {
     {"events",
      "Outreach events: below zoom 14 clusters (kind cluster: count, and "
      "categories as an object of counts), from zoom 14 single events",
-     "tile_events", NULL, 9,
+     "tile_events", "tile_events_mvt", 9,
      {"kind:String", "id:Number", "title:String", "category:String",
       "starts_at:String", "ends_at:String", "attendance:Number",
       "youth_attendance:Number", "program:String", "partner:String",
