@@ -21,6 +21,7 @@ void test_cache_disabled(void);
 void test_cache_single_flight(void);
 void test_cache_invalidation(void);
 void test_tile_cache_keys_and_tags(void);
+void test_log_utc_fields(void);
 void test_validate_good_body(void);
 void test_validate_each_bad_field_named(void);
 void test_validate_cross_fields(void);
@@ -55,6 +56,7 @@ void test_field_text(void);
     TEST(test_cache_single_flight),         \
     TEST(test_cache_invalidation),          \
     TEST(test_tile_cache_keys_and_tags),    \
+    TEST(test_log_utc_fields),              \
     TEST(test_validate_good_body),          \
     TEST(test_validate_each_bad_field_named), \
     TEST(test_validate_cross_fields),       \
