@@ -110,7 +110,10 @@ void handler_answer_entry(const http_request *req, http_response *res,
         cache_entry_has_gzip(e) && encoding_accepts_gzip(req->accept_encoding);
     res->status = 200;
     res->content_type = cache_entry_content_type(e);
-    snprintf(res->etag, sizeof res->etag, "%s", cache_entry_etag(e, gzip));
+    const char *etag = cache_entry_etag(e, gzip);
+    size_t etag_len = strnlen(etag, sizeof res->etag - 1);
+    memcpy(res->etag, etag, etag_len);
+    res->etag[etag_len] = '\0';
     res->cache_control = cache_control;
     res->vary = "Accept-Encoding";
     buf_reset(&res->body);

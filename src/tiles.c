@@ -14,12 +14,48 @@
 /* Largest tile body accepted from the database. */
 #define TILE_BODY_CAP ((size_t)256 << 20)
 
+/* Appends text to out[*n] within outlen (NUL kept). */
+static void key_text(char *out, size_t outlen, size_t *n, const char *text)
+{
+    while (*text && *n + 1 < outlen)
+        out[(*n)++] = *text++;
+    out[*n] = '\0';
+}
+
+static void key_number(char *out, size_t outlen, size_t *n, uint32_t value)
+{
+    char digits[11];
+    int i = (int)sizeof digits - 1;
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    key_text(out, outlen, n, digits + i);
+}
+
 void tiles_cache_key(const char *layer, tile_id tile, const char *format,
                      const char *filters_key, bool privileged, char *out,
                      size_t outlen)
 {
-    snprintf(out, outlen, "%s/%d/%u/%u.%s?%s#%s", layer, tile.z, tile.x, tile.y,
-             format, filters_key, privileged ? "privileged" : "public");
+    /* By hand, not snprintf: this runs for every tile request, and printf
+     * is slow in this process (see log.c). */
+    size_t n = 0;
+    if (outlen == 0)
+        return;
+    out[0] = '\0';
+    key_text(out, outlen, &n, layer);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, (uint32_t)tile.z);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, tile.x);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, tile.y);
+    key_text(out, outlen, &n, ".");
+    key_text(out, outlen, &n, format);
+    key_text(out, outlen, &n, "?");
+    key_text(out, outlen, &n, filters_key);
+    key_text(out, outlen, &n, privileged ? "#privileged" : "#public");
 }
 
 static const char *content_type_of(const char *format)

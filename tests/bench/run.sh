@@ -175,9 +175,9 @@ stop_parity() { # prints the peak RSS in kB
 # ---- measurements ----------------------------------------------------------
 
 # One line per measured round: dataset name format round requests/s p50_ms
-# p99_ms errors bytes_per_answer.
+# p99_ms errors bytes_per_answer cpu_us_per_request.
 record() {
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
 }
 # One line per observation that is not a rate: dataset what text.
 note() {
@@ -185,17 +185,35 @@ note() {
 }
 ms() { awk -v v="$1" 'BEGIN {printf "%.2f", v / 1000}'; }
 
+# CPU time (user + system, clock ticks) of the processes listed in $account
+# (the server measured): on a shared machine, the server's CPU per request
+# is steadier than its rate.
+account=
+cpu_ticks() {
+    local total=0 pid t
+    for pid in $account; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
+}
+nginx_workers() { pgrep -P "$(cat "$nginx_pid_file")" | tr '\n' ' '; }
+
 measure_wrk() { # dataset name format round base_url list [header]
-    local out line
+    local out line before after
+    before=$(cpu_ticks)
     out=$(WRK_THREADS=$threads wrk -t "$threads" -c "$conns" -d "${seconds}s" --timeout 60s -s "$here/paths.lua" \
         "$5" -- "$6" ${7:+"$7"} 2>&1) || { say "wrk failed: $out"; return 1; }
+    after=$(cpu_ticks)
     line=$(grep '^RESULT' <<<"$out")
     local requests duration_us bytes errors non2xx p50_us p90_us p99_us
     eval "${line#RESULT }"
     record "$1" "$2" "$3" "$4" \
         "$(awk -v r="$requests" -v d="$duration_us" 'BEGIN {printf "%.0f", r / (d / 1e6)}')" \
         "$(ms "$p50_us")" "$(ms "$p99_us")" "$((errors + non2xx))" \
-        "$(awk -v b="$bytes" -v r="$requests" 'BEGIN {printf "%.0f", r ? b / r : 0}')"
+        "$(awk -v b="$bytes" -v r="$requests" 'BEGIN {printf "%.0f", r ? b / r : 0}')" \
+        "$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v r="$requests" \
+            'BEGIN {if (r && t > 0) printf "%.1f", t / hz * 1e6 / r}')"
     say "$1 round $4: $2 $3: $(tail -1 "$results" | cut -f5) req/s"
 }
 
@@ -213,7 +231,7 @@ measure_pgbench() { # dataset name format round db script
     p50=$(sed -n "$(((n + 1) / 2))p" "$dir/latency")
     p99=$(sed -n "$(((n * 99 + 99) / 100))p" "$dir/latency")
     record "$1" "$2" "$3" "$4" "$(printf '%.0f' "$tps")" "$(ms "$p50")" "$(ms "$p99")" \
-        "${failed:-0}" ""
+        "${failed:-0}" "" ""
     say "$1 round $4: $2 $3: $(printf '%.0f' "$tps") tx/s"
 }
 
@@ -243,10 +261,13 @@ for ds in "${datasets[@]}"; do
     chmod -R a+rX "$d/static"
     for round in $(seq "$rounds"); do
         for f in geojson mvt; do
+            account=$parity_pid
             measure_wrk "$ds" "parity, warm cache" "$f" "$round" "$parity_url" "$d/$f.txt"
+            account=$(nginx_workers)
             measure_wrk "$ds" "nginx, static files" "$f" "$round" "$static_url" "$d/$f.txt"
         done
     done
+    account=$parity_pid
     measure_wrk "$ds" "parity, warm cache, gzip" geojson 1 "$parity_url" "$d/geojson.txt" "Accept-Encoding: gzip"
     hwm=$(stop_parity)
     note "$ds" "parity peak RSS (VmHWM), cache $cache_size" \
@@ -256,9 +277,11 @@ for ds in "${datasets[@]}"; do
     start_parity "$db" 0 "$work/parity-$ds-nocache.log"
     for round in $(seq "$rounds"); do
         for f in geojson mvt; do
+            account=$parity_pid
             measure_wrk "$ds" "parity, cache off" "$f" "$round" "$parity_url" "$d/$f.txt"
             measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql"
         done
+        account="$(tr '\n' ' ' <"$fcgi_pid_file")"
         measure_wrk "$ds" "MapServer 8, MVT" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt.txt"
         measure_wrk "$ds" "MapServer 8, OGC API Features" geojson "$round" "http://127.0.0.1:$ms_port" "$d/ms-ogc.txt"
     done
