@@ -14,10 +14,11 @@
 # Prints a table (also written to var/bench/last.md). Numbers are reported,
 # never asserted.
 #
-# Each comparison runs BENCH_ROUNDS rounds, the two sides alternating, and
-# reports the median round (the machine may be shared: alternating and
-# taking medians keeps a burst of someone else's load from deciding a
-# ratio); the notes give the spread.
+# Each comparison runs BENCH_ROUNDS rounds, the two sides alternating; the
+# report gives each server's median round and each ratio as the median of
+# the round-by-round ratios (the machine may be shared: adjacent runs see
+# the same outside load, so a burst of someone else's work does not decide
+# a ratio), with the spread, and the server's CPU time per answer.
 #
 # Environment: BENCH_SECONDS (each measurement, default 4), BENCH_ROUNDS
 # (default 5), BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk and
@@ -239,7 +240,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns, cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns, cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
