@@ -13,6 +13,11 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_stats_quantile_breaks(void);
+void test_stats_equal_breaks(void);
+void test_stats_jenks_by_hand(void);
+void test_stats_jenks_exhaustive(void);
+void test_stats_errors(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -25,6 +30,11 @@ void test_etag_matching(void);
     TEST(test_options_parse),               \
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
-    TEST(test_etag_matching),
+    TEST(test_etag_matching),               \
+    TEST(test_stats_quantile_breaks),       \
+    TEST(test_stats_equal_breaks),          \
+    TEST(test_stats_jenks_by_hand),         \
+    TEST(test_stats_jenks_exhaustive),      \
+    TEST(test_stats_errors),
 
 #endif
