@@ -15,6 +15,8 @@ static void usage(FILE *out)
           "  db migrate                  create or update the database schema\n"
           "  import boundaries FILE      replace the neighborhoods with FILE's polygons\n"
           "  serve                       serve tiles, the API and the map page\n"
+          "  report coverage             print the coverage table (CSV or JSON)\n"
+          "  settings [set KEY VALUE]    show or change the coverage analysis settings\n"
           "\n"
           "global options:\n"
           "  --db CONNINFO   libpq connection string or URI (default\n"
@@ -54,6 +56,10 @@ int main(int argc, char **argv)
         return cmd_import(rest_argc, rest, db);
     if (!strcmp(command, "serve"))
         return cmd_serve(rest_argc, rest, db);
+    if (!strcmp(command, "report"))
+        return cmd_report(rest_argc, rest, db);
+    if (!strcmp(command, "settings"))
+        return cmd_settings(rest_argc, rest, db);
     if (!strcmp(command, "help")) {
         usage(stdout);
         return 0;

@@ -11,6 +11,7 @@
 #define PARITY_HANDLERS_H
 
 #include "parity/app.h"
+#include "parity/coverage.h"
 #include "parity/db.h"
 #include "parity/http.h"
 #include "parity/routes.h"
@@ -18,6 +19,7 @@
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
+    coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 
 /* Takes a pooled connection; on failure answers 503 and returns the status. */
