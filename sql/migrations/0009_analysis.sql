@@ -577,7 +577,7 @@ BEGIN
                CASE WHEN NOT mv.reversed AND min(mv.v) OVER w >= 0 AND avg(mv.v) OVER w > 0
                         THEN mv.v / avg(mv.v) OVER w
                     WHEN mv.reversed AND min(mv.v) OVER w > 0
-                        THEN (1 / mv.v) / avg(1 / mv.v) OVER w
+                        THEN (1 / mv.v) / avg(1 / nullif(mv.v, 0)) OVER w
                END AS level
         FROM measure_values mv
         WHERE mv.v IS NOT NULL
