@@ -406,6 +406,19 @@ parity_status coverage_csv(const char *doc, size_t len, parity_buf *out,
 
 /* ---- breaks --------------------------------------------------------------- */
 
+/* A JSON number that reads back as exactly v (the shortest of 15, 16 or 17
+ * significant digits): class bounds must not round below a value. */
+static json_object *exact_double(double v)
+{
+    char text[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    return json_object_new_double_s(v, text);
+}
+
 static bool metric_in(json_object *root, const char *metric)
 {
     if (in_list(ROW_KEYS, metric))
@@ -497,15 +510,15 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
         json_object_object_add(o, "k", json_object_new_int(k));
         json_object *b = json_object_new_array(), *c = json_object_new_array();
         for (int i = 0; i < k; i++) {
-            json_object_array_add(b, json_object_new_double(breaks[i]));
+            json_object_array_add(b, exact_double(breaks[i]));
             json_object_array_add(c, json_object_new_int64((int64_t)counts[i]));
         }
         json_object_object_add(o, "breaks", b);
         json_object_object_add(o, "counts", c);
         json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
         json_object_object_add(o, "missing", json_object_new_int64((int64_t)missing));
-        json_object_object_add(o, "min", json_object_new_double(lo));
-        json_object_object_add(o, "max", json_object_new_double(hi));
+        json_object_object_add(o, "min", exact_double(lo));
+        json_object_object_add(o, "max", exact_double(hi));
         json_object_object_add(o, "as_of", json_object_get(member(root, "as_of")));
         json_object_object_add(o, "window", json_object_get(member(root, "window")));
         size_t text_len;

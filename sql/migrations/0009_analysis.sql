@@ -7,7 +7,8 @@
 -- published vectors to the very functions it calls (parity_e2sfca,
 -- parity_gi_star, parity_eb_rates). PostGIS does the geometry in a local
 -- metric CRS (the UTM zone of the city's centre), so distances and areas are
--- in metres.
+-- in metres. Every sum runs in a fixed order (by id), so an answer is the
+-- same to the last bit whatever plan the database picks.
 
 -- ---- settings ---------------------------------------------------------------
 
@@ -263,13 +264,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                parity_zone_weight(p.distance, zone_upper, zone_weight) AS w
         FROM unnest(pairs) AS p
     ), ratio AS (
-        SELECT r.supply, max(r.supply_size) / sum(r.population * r.w) AS r
+        SELECT r.supply, max(r.supply_size) / sum(r.population * r.w ORDER BY r.demand) AS r
         FROM reach r
         WHERE r.w > 0
         GROUP BY r.supply
-        HAVING sum(r.population * r.w) > 0
+        HAVING sum(r.population * r.w ORDER BY r.demand) > 0
     )
-    SELECT reach.demand, sum(ratio.r * reach.w)
+    SELECT reach.demand, sum(ratio.r * reach.w ORDER BY reach.supply)
     FROM reach JOIN ratio ON ratio.supply = reach.supply
     WHERE reach.w > 0
     GROUP BY reach.demand
@@ -292,15 +293,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     WITH x AS (
         SELECT v.id, v.value FROM unnest(vals) AS v WHERE v.value IS NOT NULL
     ), g AS (
-        SELECT count(*)::double precision AS n, avg(x.value) AS mean,
-               sqrt(var_pop(x.value)) AS s
+        SELECT count(*)::double precision AS n, avg(x.value ORDER BY x.id) AS mean,
+               sqrt(var_pop(x.value ORDER BY x.id)) AS s
         FROM x
     ), w AS (
         SELECT l.a AS i, l.b AS j FROM unnest(links) AS l
         UNION SELECT l.b, l.a FROM unnest(links) AS l
         UNION SELECT x.id, x.id FROM x
     ), sums AS (
-        SELECT w.i, count(*)::double precision AS wsum, sum(xj.value) AS wx
+        SELECT w.i, count(*)::double precision AS wsum, sum(xj.value ORDER BY xj.id) AS wx
         FROM w JOIN x xi ON xi.id = w.i JOIN x xj ON xj.id = w.j
         GROUP BY w.i
     )
@@ -332,10 +333,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         FROM unnest(input) AS i
         WHERE i.population > 0 AND i.events IS NOT NULL
     ), b AS (
-        SELECT sum(r.x) / sum(r.n) AS b, sum(r.n) / count(*) AS nbar, sum(r.n) AS total
+        SELECT sum(r.x ORDER BY r.id) / sum(r.n ORDER BY r.id) AS b,
+               sum(r.n ORDER BY r.id) / count(*) AS nbar, sum(r.n ORDER BY r.id) AS total
         FROM r
     ), a AS (
-        SELECT greatest(sum(r.n * (r.raw - b.b) ^ 2) / max(b.total) - max(b.b) / max(b.nbar), 0) AS a
+        SELECT greatest(sum(r.n * (r.raw - b.b) ^ 2 ORDER BY r.id) / max(b.total)
+                        - max(b.b) / max(b.nbar), 0) AS a
         FROM r CROSS JOIN b
     )
     SELECT r.id,
@@ -496,14 +499,14 @@ BEGIN
                / nullif(ST_Area(nb.g), 0) AS walk_coverage
         FROM nb CROSS JOIN (SELECT ST_Union(ST_Buffer(st.g, v_radius, 'quad_segs=32')) AS g
                             FROM st) u
-    ), supply_points AS (
+    ), supply_points AS MATERIALIZED (
         SELECT 'site ' || st.id AS sid, coalesce(st.capacity, 1)::double precision AS size,
                st.g
         FROM st WHERE v_supply_mode = 'capacity'
         UNION ALL
         SELECT 'event ' || ev.id, 1, ST_Transform(ev.geom, v_srid)
         FROM ev WHERE v_supply_mode = 'events'
-    ), demand AS (
+    ), demand AS MATERIALIZED (
         SELECT nb.id, nb.population, ST_PointOnSurface(nb.g) AS p
         FROM nb WHERE nb.population > 0
     ), access_rows AS (
@@ -512,14 +515,15 @@ BEGIN
             ARRAY(SELECT ROW(d.id, d.population, s.sid, s.size,
                              ST_Distance(d.p, s.g))::parity_fca_pair
                   FROM demand d JOIN supply_points s
-                    ON ST_DWithin(d.p, s.g, v_upper[array_upper(v_upper, 1)])),
+                    ON ST_DWithin(d.p, s.g, v_upper[array_upper(v_upper, 1)])
+                  ORDER BY d.id, s.sid),
             v_upper, v_weight) f
     ), rates AS (
         SELECT r.id AS nid, r.rate, r.raw_rate
         FROM parity_eb_rates(ARRAY(
             SELECT ROW(nb.id, coalesce(ic.incidents, 0), nb.population)::parity_rate_input
             FROM nb LEFT JOIN incident_counts ic ON ic.nid = nb.id
-            WHERE nb.population > 0)) r
+            WHERE nb.population > 0 ORDER BY nb.id)) r
     ), base AS MATERIALIZED (
         SELECT nb.id, nb.name, nb.population, nb.youth_population,
                ST_Area(nb.g) / 1e6 AS area_km2,
@@ -571,7 +575,7 @@ BEGIN
         -- z-score (population SD; 0 when a measure does not vary) and level
         -- (value over the city mean, the reciprocal for reversed measures;
         -- NULL for measures with negative values) of each measure.
-        SELECT mv.nid,
+        SELECT mv.nid, mv.ord,
                CASE WHEN mv.reversed THEN -1 ELSE 1 END
                * coalesce((mv.v - avg(mv.v) OVER w) / nullif(stddev_pop(mv.v) OVER w, 0), 0) AS z,
                CASE WHEN NOT mv.reversed AND min(mv.v) OVER w >= 0 AND avg(mv.v) OVER w > 0
@@ -581,30 +585,34 @@ BEGIN
                END AS level
         FROM measure_values mv
         WHERE mv.v IS NOT NULL
-        WINDOW w AS (PARTITION BY mv.ord)
+        WINDOW w AS (PARTITION BY mv.ord ORDER BY mv.nid
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ), need_rows AS (
-        SELECT ms.nid, avg(ms.z) AS need, avg(ms.level) AS need_level
+        SELECT ms.nid, avg(ms.z ORDER BY ms.ord) AS need,
+               avg(ms.level ORDER BY ms.ord) AS need_level
         FROM measure_scores ms GROUP BY ms.nid
     ), supply_rows AS (
         SELECT sv.nid,
-               coalesce((sv.v - avg(sv.v) OVER ()) / nullif(stddev_pop(sv.v) OVER (), 0), 0)
+               coalesce((sv.v - avg(sv.v) OVER w) / nullif(stddev_pop(sv.v) OVER w, 0), 0)
                    AS supply
         FROM (SELECT b.id AS nid,
                      CASE WHEN v_supply_measure = 'access' THEN b.access
                           ELSE b.events_per_1k END AS v
               FROM base b WHERE b.population > 0) sv
         WHERE sv.v IS NOT NULL
+        WINDOW w AS (ORDER BY sv.nid ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ), scored AS MATERIALIZED (
         SELECT b.*, nr.need, sr.supply, nr.need - sr.supply AS gap,
                CASE WHEN b.population > 0 AND nr.need_level IS NOT NULL
                     THEN b.population * nr.need_level
-                         / nullif(sum(b.population * nr.need_level) OVER (), 0) END AS need_share,
+                         / nullif(sum(b.population * nr.need_level) OVER w, 0) END AS need_share,
                CASE WHEN b.population > 0
-                    THEN b.events / nullif(sum(b.events) FILTER (WHERE b.population > 0) OVER (), 0)::double precision
+                    THEN b.events / nullif(sum(b.events) FILTER (WHERE b.population > 0) OVER w, 0)::double precision
                END AS event_share
         FROM base b
         LEFT JOIN need_rows nr ON nr.nid = b.id
         LEFT JOIN supply_rows sr ON sr.nid = b.id
+        WINDOW w AS (ORDER BY b.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ), need_cut AS (
         SELECT percentile_cont(v_quantile) WITHIN GROUP (ORDER BY s.need) AS cut
         FROM scored s WHERE s.need IS NOT NULL
@@ -612,10 +620,12 @@ BEGIN
         -- Queen contiguity: neighborhoods that share a boundary point.
         SELECT g.id AS nid, g.z
         FROM parity_gi_star(
-            ARRAY(SELECT ROW(s.id, s.gap)::parity_value FROM scored s WHERE s.gap IS NOT NULL),
+            ARRAY(SELECT ROW(s.id, s.gap)::parity_value FROM scored s WHERE s.gap IS NOT NULL
+                  ORDER BY s.id),
             ARRAY(SELECT ROW(a.id, b.id)::parity_link
                   FROM neighborhoods a JOIN neighborhoods b
-                    ON a.id < b.id AND ST_Intersects(a.geom, b.geom))) g
+                    ON a.id < b.id AND ST_Intersects(a.geom, b.geom)
+                  ORDER BY a.id, b.id)) g
     ), ranked AS (
         SELECT b.id AS nid, b.incidents,
                count(*) FILTER (WHERE b.incidents < v_suppress) OVER () AS primary_count,
