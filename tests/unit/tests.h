@@ -18,6 +18,11 @@ void test_stats_equal_breaks(void);
 void test_stats_jenks_by_hand(void);
 void test_stats_jenks_exhaustive(void);
 void test_stats_errors(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -35,6 +40,11 @@ void test_stats_errors(void);
     TEST(test_stats_equal_breaks),          \
     TEST(test_stats_jenks_by_hand),         \
     TEST(test_stats_jenks_exhaustive),      \
-    TEST(test_stats_errors),
+    TEST(test_stats_errors),                \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
