@@ -8,8 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO, freshDatabase, get, lonLatToTile, parityOk, sql, startServer } from './lib.mjs';
-import { loadAnalyticsDemo } from './analytics-load.mjs';
+import { DEMO, freshDatabase, get, loadDemo, lonLatToTile, parityOk, sql, startServer } from './lib.mjs';
 import { e2sfca, empiricalBayes, fisherJenks, giBin, giStar, mean, quantile7, zScores } from './analytics-lib.mjs';
 
 const db = freshDatabase('it_analytics_demo');
@@ -42,7 +41,7 @@ let expected; // the independent computation, filled in before()
 let doc; // the token holder's coverage document
 
 before(async () => {
-  loadAnalyticsDemo(db);
+  loadDemo(db);
   sql(db, `INSERT INTO api_tokens (name, token_hash) VALUES ('analytics', sha256('${TOKEN}'))`);
   server = await startServer(db);
   doc = (await get(`${server.url}/api/coverage?${WINDOW}`, { Authorization: `Bearer ${TOKEN}` })).json;
