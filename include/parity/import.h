@@ -7,8 +7,9 @@
  * (lon/lat order), and the rows go to PostGIS inside one transaction on the
  * caller's connection: either the whole import is committed or nothing is.
  * import_boundaries replaces the neighborhoods; import_rows adds or updates
- * partners, programs, sites and events, checking every row and reporting
- * the bad ones by line. Progress is drawn on standard error when it is a
+ * partners, programs, sites, events and incidents, checking every row and
+ * reporting the bad ones by line; import_indicators sets need indicators
+ * from a table with one row per neighborhood. Progress is drawn on standard error when it is a
  * terminal. The module's files are src/import*.c (what they share is in
  * src/import_internal.h). Not thread-safe (GDAL's error state is per
  * thread; use one thread).

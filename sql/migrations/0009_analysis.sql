@@ -679,11 +679,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            END
 $$;
 
--- The time of the data: when any of it last changed (ISO 8601, UTC).
+-- The time of the data: when any of it (or an analysis setting) last
+-- changed, ISO 8601 in UTC. API tokens are not data.
 CREATE FUNCTION parity_as_of() RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT to_char(max(changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
     FROM data_versions
+    WHERE layer <> 'tokens'
 $$;
 
 -- The coverage document behind /api/coverage, its CSV and `parity report

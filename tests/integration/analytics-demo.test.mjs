@@ -135,7 +135,7 @@ function checkAll(rows, metrics, tol = 1e-9) {
 test('the demo city: 100 neighborhoods, as_of, settings and indicators in the document', () => {
   assert.equal(doc.neighborhoods.length, 100);
   assert.match(doc.as_of, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  const newest = sql(db, `SELECT to_char(max(changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM data_versions`)[0][0];
+  const newest = sql(db, `SELECT to_char(max(changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM data_versions WHERE layer <> 'tokens'`)[0][0];
   assert.equal(doc.as_of, newest);
   assert.deepEqual(doc.window, { from: FROM, to: TO, categories: null, time_zone: TZ });
   assert.deepEqual(doc.indicators, ['households', 'households_poverty', 'median_income', 'unemployment_rate']);

@@ -18,6 +18,9 @@ void test_stats_equal_breaks(void);
 void test_stats_jenks_by_hand(void);
 void test_stats_jenks_exhaustive(void);
 void test_stats_errors(void);
+void test_coverage_csv(void);
+void test_coverage_breaks(void);
+void test_coverage_cache(void);
 void test_field_iso8601(void);
 void test_field_format(void);
 void test_field_compare(void);
@@ -41,6 +44,9 @@ void test_field_text(void);
     TEST(test_stats_jenks_by_hand),         \
     TEST(test_stats_jenks_exhaustive),      \
     TEST(test_stats_errors),                \
+    TEST(test_coverage_csv),                \
+    TEST(test_coverage_breaks),             \
+    TEST(test_coverage_cache),              \
     TEST(test_field_iso8601),               \
     TEST(test_field_format),                \
     TEST(test_field_compare),               \
