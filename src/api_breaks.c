@@ -11,8 +11,8 @@
 #include "parity/respond.h"
 #include "parity/stats.h"
 
-static const char *const BREAKS_PARAMS[] = {"from",   "to", "category", "metric",
-                                            "method", "k",  NULL};
+static const char *const BREAKS_PARAMS[] = {
+    "from", "to", "category", "metric", "method", "k", NULL};
 
 void api_breaks_handle(const handler_ctx *ctx, const http_request *req,
                        const route *r, http_response *res)
@@ -27,8 +27,8 @@ void api_breaks_handle(const handler_ctx *ctx, const http_request *req,
     const char *k_text = http_request_arg(req, "k");
     stats_method method = STATS_QUANTILE;
     if (method_name && stats_method_parse(method_name, &method) != PARITY_OK) {
-        respond_error(res, PARITY_ERR_INPUT,
-                      "method: quantile, equal or jenks", NULL);
+        respond_error(res, PARITY_ERR_INPUT, "method: quantile, equal or jenks",
+                      NULL);
         return;
     }
     long k = 5;
@@ -37,16 +37,17 @@ void api_breaks_handle(const handler_ctx *ctx, const http_request *req,
         errno = 0;
         k = strtol(k_text, &end, 10);
         if (errno || end == k_text || *end || k < 3 || k > 9) {
-            respond_error(res, PARITY_ERR_INPUT, "k: a whole number from 3 to 9",
-                          NULL);
+            respond_error(res, PARITY_ERR_INPUT,
+                          "k: a whole number from 3 to 9", NULL);
             return;
         }
     }
     if (!metric || !*metric) {
-        respond_error(res, PARITY_ERR_INPUT,
-                      "metric: name the coverage metric or indicator to classify, "
-                      "e.g. metric=gap",
-                      NULL);
+        respond_error(
+            res, PARITY_ERR_INPUT,
+            "metric: name the coverage metric or indicator to classify, "
+            "e.g. metric=gap",
+            NULL);
         return;
     }
     params_filters filters;
@@ -59,16 +60,16 @@ void api_breaks_handle(const handler_ctx *ctx, const http_request *req,
     buf_init(&doc, COVERAGE_MAX_BYTES);
     char err[2048];
     bool hit = false;
-    parity_status status = coverage_document(conn, ctx->coverage, &filters,
-                                             privileged, &doc, &hit, err, sizeof err);
+    parity_status status = coverage_document(
+        conn, ctx->coverage, &filters, privileged, &doc, &hit, err, sizeof err);
     db_pool_release(ctx->pool, conn);
     if (status != PARITY_OK) {
         handler_db_error(res, status, "coverage_json", err);
         buf_dispose(&doc);
         return;
     }
-    status = coverage_breaks(doc.data, doc.len, metric, method, (int)k, &res->body,
-                             err, sizeof err);
+    status = coverage_breaks(doc.data, doc.len, metric, method, (int)k,
+                             &res->body, err, sizeof err);
     buf_dispose(&doc);
     if (status != PARITY_OK) {
         respond_error(res, status, err, NULL);

@@ -13,7 +13,8 @@
 
 static const char *const COVERAGE_PARAMS[] = {"from", "to", "category", NULL};
 
-parity_status api_coverage_begin(const handler_ctx *ctx, const http_request *req,
+parity_status api_coverage_begin(const handler_ctx *ctx,
+                                 const http_request *req,
                                  const char *const *allowed, http_response *res,
                                  params_filters *filters, bool *privileged,
                                  db_conn **conn)
@@ -34,8 +35,8 @@ parity_status api_coverage_begin(const handler_ctx *ctx, const http_request *req
             char message[512], names[256] = "";
             size_t used = 0;
             for (int k = 0; allowed[k] && used < sizeof names; k++)
-                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
-                                         k ? ", " : "", allowed[k]);
+                used += (size_t)snprintf(names + used, sizeof names - used,
+                                         "%s%s", k ? ", " : "", allowed[k]);
             snprintf(message, sizeof message,
                      "unknown parameter '%.64s'; this answer takes: %s",
                      req->args[i].key, names);
@@ -118,15 +119,15 @@ void api_coverage_handle(const handler_ctx *ctx, const http_request *req,
     params_filters filters;
     bool privileged;
     db_conn *conn;
-    if (api_coverage_begin(ctx, req, COVERAGE_PARAMS, res, &filters, &privileged,
-                           &conn) != PARITY_OK)
+    if (api_coverage_begin(ctx, req, COVERAGE_PARAMS, res, &filters,
+                           &privileged, &conn) != PARITY_OK)
         return;
     parity_buf doc;
     buf_init(&doc, COVERAGE_MAX_BYTES);
     char err[512];
     bool hit = false;
-    parity_status status = coverage_document(conn, ctx->coverage, &filters,
-                                             privileged, &doc, &hit, err, sizeof err);
+    parity_status status = coverage_document(
+        conn, ctx->coverage, &filters, privileged, &doc, &hit, err, sizeof err);
     db_pool_release(ctx->pool, conn);
     if (status != PARITY_OK) {
         handler_db_error(res, status, "coverage_json", err);

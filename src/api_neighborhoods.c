@@ -29,7 +29,8 @@ void api_neighborhoods_handle(const handler_ctx *ctx, const http_request *req,
     bool hit = false;
     if (!r->id[0]) {
         db_result *rows = NULL;
-        status = db_query(conn, "neighborhoods_list", 0, NULL, &rows, err, sizeof err);
+        status = db_query(conn, "neighborhoods_list", 0, NULL, &rows, err,
+                          sizeof err);
         db_pool_release(ctx->pool, conn);
         if (status != PARITY_OK) {
             handler_db_error(res, status, "neighborhoods_list", err);
@@ -40,8 +41,9 @@ void api_neighborhoods_handle(const handler_ctx *ctx, const http_request *req,
                             db_result_length(rows, 0, 0));
         db_result_free(rows);
     } else {
-        status = coverage_profile(conn, ctx->coverage, r->id, &filters, privileged,
-                                  &res->body, &hit, err, sizeof err);
+        status =
+            coverage_profile(conn, ctx->coverage, r->id, &filters, privileged,
+                             &res->body, &hit, err, sizeof err);
         db_pool_release(ctx->pool, conn);
         if (status == PARITY_ERR_NOT_FOUND) {
             respond_error(res, status, err, NULL);

@@ -27,8 +27,8 @@ static const option_spec REPORT_OPTIONS[] = {
     {"--category", NULL, OPTION_STRING, NULL, 0, 0,
      offsetof(report_args, category), "A,B",
      "categories of events and sites, comma-separated (default: all)"},
-    {"--format", NULL, OPTION_STRING, "csv", 0, 0, offsetof(report_args, format),
-     "csv|json", "output format"},
+    {"--format", NULL, OPTION_STRING, "csv", 0, 0,
+     offsetof(report_args, format), "csv|json", "output format"},
     {"--include-small-counts", NULL, OPTION_FLAG, NULL, 0, 0,
      offsetof(report_args, small_counts), NULL,
      "show incident counts below the suppression threshold (as a token holder "
@@ -49,15 +49,16 @@ int cmd_report(int argc, char **argv, const char *db)
     if (status != PARITY_OK)
         return cli_fail(status, err);
     if (help || n_positional != 1 || strcmp(positional[0], "coverage") != 0) {
-        options_help(help ? stdout : stderr,
-                     "parity report coverage [--from DATE] [--to DATE] "
-                     "[--category A,B] [--format csv|json]",
-                     "Prints the coverage table of /api/coverage: one row per\n"
-                     "neighborhood with every metric (docs/metrics.md) for the\n"
-                     "window and categories. JSON adds the city's totals, the\n"
-                     "settings and as_of. Small incident counts are suppressed as\n"
-                     "in public answers unless --include-small-counts.",
-                     REPORT_OPTIONS, N_REPORT_OPTIONS);
+        options_help(
+            help ? stdout : stderr,
+            "parity report coverage [--from DATE] [--to DATE] "
+            "[--category A,B] [--format csv|json]",
+            "Prints the coverage table of /api/coverage: one row per\n"
+            "neighborhood with every metric (docs/metrics.md) for the\n"
+            "window and categories. JSON adds the city's totals, the\n"
+            "settings and as_of. Small incident counts are suppressed as\n"
+            "in public answers unless --include-small-counts.",
+            REPORT_OPTIONS, N_REPORT_OPTIONS);
         return help ? 0 : 2;
     }
     bool csv = !strcmp(args.format, "csv");
@@ -72,22 +73,24 @@ int cmd_report(int argc, char **argv, const char *db)
         pairs[n_pairs++] = (http_pair){"to", args.to};
     if (args.category)
         pairs[n_pairs++] = (http_pair){"category", args.category};
-    http_request request = {.method = "GET", .path = "/api/coverage",
-                            .args = pairs, .n_args = n_pairs};
+    http_request request = {.method = "GET",
+                            .path = "/api/coverage",
+                            .args = pairs,
+                            .n_args = n_pairs};
     params_filters filters;
     if ((status = params_parse_filters(&request, &filters, err, sizeof err)) !=
         PARITY_OK)
         return cli_fail(PARITY_ERR_USAGE, err);
 
     db_conn *conn;
-    if ((status = db_connect(cli_database(args.db), 0, &conn, err, sizeof err)) !=
-        PARITY_OK)
+    if ((status = db_connect(cli_database(args.db), 0, &conn, err,
+                             sizeof err)) != PARITY_OK)
         return cli_fail(status, err);
     parity_buf doc, out;
     buf_init(&doc, COVERAGE_MAX_BYTES);
     buf_init(&out, COVERAGE_MAX_BYTES);
-    status = coverage_document(conn, NULL, &filters, args.small_counts, &doc, NULL,
-                               err, sizeof err);
+    status = coverage_document(conn, NULL, &filters, args.small_counts, &doc,
+                               NULL, err, sizeof err);
     db_close(conn);
     if (status == PARITY_OK && csv)
         status = coverage_csv(doc.data, doc.len, &out, err, sizeof err);

@@ -21,14 +21,15 @@ static const option_spec SETTINGS_OPTIONS[] = {
 
 static int usage(bool help)
 {
-    options_help(help ? stdout : stderr,
-                 "parity settings [list | set KEY VALUE | reset [KEY]]",
-                 "Shows or changes the settings of the coverage analysis (walk\n"
-                 "radius, E2SFCA zones and supply, need measures, underserved\n"
-                 "thresholds, small-count suppression, time zone). A change\n"
-                 "takes effect for every server at once; `reset` without a KEY\n"
-                 "restores every default.",
-                 SETTINGS_OPTIONS, 1);
+    options_help(
+        help ? stdout : stderr,
+        "parity settings [list | set KEY VALUE | reset [KEY]]",
+        "Shows or changes the settings of the coverage analysis (walk\n"
+        "radius, E2SFCA zones and supply, need measures, underserved\n"
+        "thresholds, small-count suppression, time zone). A change\n"
+        "takes effect for every server at once; `reset` without a KEY\n"
+        "restores every default.",
+        SETTINGS_OPTIONS, 1);
     return help ? 0 : 2;
 }
 
@@ -54,9 +55,9 @@ int cmd_settings(int argc, char **argv, const char *db)
             rest[n_rest++] = argv[i];
         }
     }
-    parity_status status = options_parse(SETTINGS_OPTIONS, 1, n_rest, rest, getenv,
-                                         &args, positional, 3, &n, &help, err,
-                                         sizeof err);
+    parity_status status =
+        options_parse(SETTINGS_OPTIONS, 1, n_rest, rest, getenv, &args,
+                      positional, 3, &n, &help, err, sizeof err);
     if (status != PARITY_OK)
         return cli_fail(status, err);
     if (set_key && n == 1 && !strcmp(positional[0], "set")) {
@@ -70,8 +71,8 @@ int cmd_settings(int argc, char **argv, const char *db)
         (strcmp(verb, "list") && strcmp(verb, "set") && strcmp(verb, "reset")))
         return usage(help);
     db_conn *conn;
-    if ((status = db_connect(cli_database(args.db), 0, &conn, err, sizeof err)) !=
-        PARITY_OK)
+    if ((status = db_connect(cli_database(args.db), 0, &conn, err,
+                             sizeof err)) != PARITY_OK)
         return cli_fail(status, err);
     db_result *rows = NULL;
     if (!strcmp(verb, "list")) {
@@ -100,8 +101,8 @@ int cmd_settings(int argc, char **argv, const char *db)
                    db_result_value(rows, 0, 1));
     } else {
         const char *params[] = {n == 2 ? positional[1] : NULL};
-        status = db_query(conn, "analysis_settings_reset", 1, params, &rows, err,
-                          sizeof err);
+        status = db_query(conn, "analysis_settings_reset", 1, params, &rows,
+                          err, sizeof err);
         if (status == PARITY_OK && db_result_rows(rows) == 0)
             status = parity_fail(err, sizeof err, PARITY_ERR_USAGE,
                                  "no analysis setting named '%s' (see parity "

@@ -13,14 +13,35 @@
 
 /* The keys of a coverage row after "neighborhood", in the order
  * parity_coverage_json writes them; indicators follow. */
-static const char *const ROW_KEYS[] = {
-    "population", "youth_population", "area_km2", "events", "attendance",
-    "youth_attendance", "sites", "programs", "last_event",
-    "days_since_last_event", "events_per_1k", "events_per_1k_youth",
-    "walk_coverage", "access", "incidents", "incident_rate_raw",
-    "incident_rate", "suppressed", "need", "supply", "gap", "need_share",
-    "event_share", "parity_ratio", "underserved", "gi_z", "gi_bin", "gi_label",
-    NULL};
+static const char *const ROW_KEYS[] = {"population",
+                                       "youth_population",
+                                       "area_km2",
+                                       "events",
+                                       "attendance",
+                                       "youth_attendance",
+                                       "sites",
+                                       "programs",
+                                       "last_event",
+                                       "days_since_last_event",
+                                       "events_per_1k",
+                                       "events_per_1k_youth",
+                                       "walk_coverage",
+                                       "access",
+                                       "incidents",
+                                       "incident_rate_raw",
+                                       "incident_rate",
+                                       "suppressed",
+                                       "need",
+                                       "supply",
+                                       "gap",
+                                       "need_share",
+                                       "event_share",
+                                       "parity_ratio",
+                                       "underserved",
+                                       "gi_z",
+                                       "gi_bin",
+                                       "gi_label",
+                                       NULL};
 
 /* Row keys that are not numbers, so no breaks for them. */
 static const char *const NOT_NUMERIC[] = {"last_event", "suppressed",
@@ -55,7 +76,8 @@ coverage_cache *coverage_cache_new(size_t max_entries, size_t max_bytes)
     coverage_cache *cache = calloc(1, sizeof *cache);
     if (!cache)
         return NULL;
-    cache->entries = calloc(max_entries ? max_entries : 1, sizeof *cache->entries);
+    cache->entries =
+        calloc(max_entries ? max_entries : 1, sizeof *cache->entries);
     if (!cache->entries) {
         free(cache);
         return NULL;
@@ -109,8 +131,8 @@ bool coverage_cache_get(coverage_cache *cache, const char *key, parity_buf *out)
     return found;
 }
 
-void coverage_cache_put(coverage_cache *cache, const char *key, const void *data,
-                        size_t len)
+void coverage_cache_put(coverage_cache *cache, const char *key,
+                        const void *data, size_t len)
 {
     if (!cache || cache->max_entries == 0 || len > cache->max_bytes / 4)
         return;
@@ -136,7 +158,8 @@ void coverage_cache_put(coverage_cache *cache, const char *key, const void *data
                 oldest = i;
         cache_drop(cache, oldest);
     }
-    cache->entries[cache->n++] = (cache_entry){key_copy, data_copy, len, ++cache->clock};
+    cache->entries[cache->n++] =
+        (cache_entry){key_copy, data_copy, len, ++cache->clock};
     cache->bytes += len;
     pthread_mutex_unlock(&cache->lock);
 }
@@ -158,7 +181,8 @@ void coverage_cache_stats(coverage_cache *cache, size_t *entries, size_t *bytes,
     pthread_mutex_unlock(&cache->lock);
 }
 
-/* ---- documents ------------------------------------------------------------ */
+/* ---- documents ------------------------------------------------------------
+ */
 
 /* Re-serializes the JSON text PostgreSQL built as compact JSON into out
  * (numbers keep their text). */
@@ -193,8 +217,8 @@ static parity_status data_state(db_conn *conn, char *state, size_t statelen,
                                 char *err, size_t errlen)
 {
     db_result *rows = NULL;
-    parity_status status = db_query(conn, "coverage_state", 0, NULL, &rows, err,
-                                    errlen);
+    parity_status status =
+        db_query(conn, "coverage_state", 0, NULL, &rows, err, errlen);
     if (status == PARITY_OK)
         snprintf(state, statelen, "%s",
                  db_result_rows(rows) == 1 ? db_result_value(rows, 0, 0) : "");
@@ -246,8 +270,8 @@ static parity_status cached_answer(db_conn *conn, coverage_cache *cache,
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "no neighborhood with id '%s'", lead ? lead : "");
     }
-    status = compact_json(db_result_value(rows, 0, 0), db_result_length(rows, 0, 0),
-                          out, err, errlen);
+    status = compact_json(db_result_value(rows, 0, 0),
+                          db_result_length(rows, 0, 0), out, err, errlen);
     db_result_free(rows);
     if (status == PARITY_OK)
         coverage_cache_put(cache, key, out->data, out->len);
@@ -259,8 +283,8 @@ parity_status coverage_document(db_conn *conn, coverage_cache *cache,
                                 parity_buf *out, bool *hit, char *err,
                                 size_t errlen)
 {
-    return cached_answer(conn, cache, "coverage_json", "coverage", NULL, filters,
-                         privileged, NULL, out, hit, err, errlen);
+    return cached_answer(conn, cache, "coverage_json", "coverage", NULL,
+                         filters, privileged, NULL, out, hit, err, errlen);
 }
 
 parity_status coverage_profile(db_conn *conn, coverage_cache *cache,
@@ -275,14 +299,15 @@ parity_status coverage_profile(db_conn *conn, coverage_cache *cache,
     parity_status status = coverage_document(conn, cache, filters, privileged,
                                              &doc, NULL, err, errlen);
     if (status == PARITY_OK)
-        status = cached_answer(conn, cache, "neighborhood_profile", "profile", id,
-                               filters, privileged, doc.data, out, hit, err,
-                               errlen);
+        status =
+            cached_answer(conn, cache, "neighborhood_profile", "profile", id,
+                          filters, privileged, doc.data, out, hit, err, errlen);
     buf_dispose(&doc);
     return status;
 }
 
-/* ---- reading a document --------------------------------------------------- */
+/* ---- reading a document ---------------------------------------------------
+ */
 
 static json_object *parse_document(const char *doc, size_t len, char *err,
                                    size_t errlen)
@@ -314,7 +339,8 @@ static bool is_number(json_object *v)
            json_object_is_type(v, json_type_double);
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
+/* ---- CSV ------------------------------------------------------------------
+ */
 
 static parity_status csv_text(parity_buf *out, const char *text)
 {
@@ -339,12 +365,15 @@ static parity_status csv_value(parity_buf *out, json_object *v)
     switch (json_object_get_type(v)) {
     case json_type_null: return PARITY_OK;
     case json_type_boolean:
-        return buf_append_str(out, json_object_get_boolean(v) ? "true" : "false");
+        return buf_append_str(out,
+                              json_object_get_boolean(v) ? "true" : "false");
     case json_type_int:
-    case json_type_double: return buf_append_str(out, json_object_get_string(v));
+    case json_type_double:
+        return buf_append_str(out, json_object_get_string(v));
     case json_type_string: return csv_text(out, json_object_get_string(v));
     default:
-        return csv_text(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+        return csv_text(
+            out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
     }
 }
 
@@ -360,7 +389,8 @@ parity_status coverage_csv(const char *doc, size_t len, parity_buf *out,
                               ? json_object_array_length(indicators)
                               : 0;
     buf_reset(out);
-    parity_status status = buf_append_str(out, "neighborhood_id,neighborhood_name");
+    parity_status status =
+        buf_append_str(out, "neighborhood_id,neighborhood_name");
     for (int k = 0; status == PARITY_OK && ROW_KEYS[k]; k++) {
         status = buf_append(out, ",", 1);
         if (status == PARITY_OK)
@@ -369,8 +399,9 @@ parity_status coverage_csv(const char *doc, size_t len, parity_buf *out,
     for (size_t k = 0; status == PARITY_OK && k < n_indicators; k++) {
         status = buf_append(out, ",", 1);
         if (status == PARITY_OK)
-            status = csv_text(out, json_object_get_string(
-                                       json_object_array_get_idx(indicators, k)));
+            status =
+                csv_text(out, json_object_get_string(
+                                  json_object_array_get_idx(indicators, k)));
     }
     if (status == PARITY_OK)
         status = buf_append(out, "\r\n", 2);
@@ -391,9 +422,10 @@ parity_status coverage_csv(const char *doc, size_t len, parity_buf *out,
         for (size_t k = 0; status == PARITY_OK && k < n_indicators; k++) {
             status = buf_append(out, ",", 1);
             if (status == PARITY_OK)
-                status = csv_value(out, member(row, json_object_get_string(
-                                                        json_object_array_get_idx(
-                                                            indicators, k))));
+                status = csv_value(
+                    out,
+                    member(row, json_object_get_string(
+                                    json_object_array_get_idx(indicators, k))));
         }
         if (status == PARITY_OK)
             status = buf_append(out, "\r\n", 2);
@@ -404,7 +436,8 @@ parity_status coverage_csv(const char *doc, size_t len, parity_buf *out,
     return PARITY_OK;
 }
 
-/* ---- breaks --------------------------------------------------------------- */
+/* ---- breaks ---------------------------------------------------------------
+ */
 
 /* A JSON number that reads back as exactly v (the shortest of 15, 16 or 17
  * significant digits): class bounds must not round below a value. */
@@ -428,7 +461,8 @@ static bool metric_in(json_object *root, const char *metric)
                    ? json_object_array_length(indicators)
                    : 0;
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(json_object_get_string(json_object_array_get_idx(indicators, i)),
+        if (!strcmp(json_object_get_string(
+                        json_object_array_get_idx(indicators, i)),
                     metric))
             return true;
     return false;
@@ -471,9 +505,10 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
         char known[1500];
         list_metrics(root, known, sizeof known);
         json_object_put(root);
-        return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                           "metric: '%.64s' is not a numeric metric; use one of: %s",
-                           metric ? metric : "", known);
+        return parity_fail(
+            err, errlen, PARITY_ERR_INPUT,
+            "metric: '%.64s' is not a numeric metric; use one of: %s",
+            metric ? metric : "", known);
     }
     json_object *rows = member(root, "neighborhoods");
     size_t n_rows = json_object_array_length(rows), n = 0, missing = 0;
@@ -491,12 +526,13 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
     }
     double breaks[STATS_MAX_CLASSES];
     size_t counts[STATS_MAX_CLASSES];
-    parity_status status = n == 0 ? parity_fail(err, errlen, PARITY_ERR_INPUT,
-                                                "metric %s has no values in this "
-                                                "window (suppressed or empty)",
-                                                metric)
-                                  : stats_breaks(values, n, method, k, breaks,
-                                                 counts, err, errlen);
+    parity_status status =
+        n == 0
+            ? parity_fail(err, errlen, PARITY_ERR_INPUT,
+                          "metric %s has no values in this "
+                          "window (suppressed or empty)",
+                          metric)
+            : stats_breaks(values, n, method, k, breaks, counts, err, errlen);
     if (status == PARITY_OK) {
         double lo = values[0], hi = values[0];
         for (size_t i = 1; i < n; i++) {
@@ -505,8 +541,8 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
         }
         json_object *o = json_object_new_object();
         json_object_object_add(o, "metric", json_object_new_string(metric));
-        json_object_object_add(o, "method",
-                               json_object_new_string(stats_method_name(method)));
+        json_object_object_add(
+            o, "method", json_object_new_string(stats_method_name(method)));
         json_object_object_add(o, "k", json_object_new_int(k));
         json_object *b = json_object_new_array(), *c = json_object_new_array();
         for (int i = 0; i < k; i++) {
@@ -516,14 +552,18 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
         json_object_object_add(o, "breaks", b);
         json_object_object_add(o, "counts", c);
         json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
-        json_object_object_add(o, "missing", json_object_new_int64((int64_t)missing));
+        json_object_object_add(o, "missing",
+                               json_object_new_int64((int64_t)missing));
         json_object_object_add(o, "min", exact_double(lo));
         json_object_object_add(o, "max", exact_double(hi));
-        json_object_object_add(o, "as_of", json_object_get(member(root, "as_of")));
-        json_object_object_add(o, "window", json_object_get(member(root, "window")));
+        json_object_object_add(o, "as_of",
+                               json_object_get(member(root, "as_of")));
+        json_object_object_add(o, "window",
+                               json_object_get(member(root, "window")));
         size_t text_len;
         const char *text = json_object_to_json_string_length(
-            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &text_len);
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+            &text_len);
         buf_reset(out);
         status = buf_append(out, text, text_len);
         if (status != PARITY_OK)
@@ -535,7 +575,8 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
     return status;
 }
 
-/* ---- who may see small counts --------------------------------------------- */
+/* ---- who may see small counts ---------------------------------------------
+ */
 
 parity_status coverage_privileged(db_conn *conn, const char *authorization,
                                   bool *privileged, char *err, size_t errlen)
@@ -558,14 +599,15 @@ parity_status coverage_privileged(db_conn *conn, const char *authorization,
     while (n > 0 && isspace((unsigned char)p[n - 1]))
         n--;
     if (n == 0 || n >= sizeof token)
-        return parity_fail(err, errlen, PARITY_ERR_UNAUTHORIZED,
-                           "Authorization: the bearer token is empty or too long");
+        return parity_fail(
+            err, errlen, PARITY_ERR_UNAUTHORIZED,
+            "Authorization: the bearer token is empty or too long");
     memcpy(token, p, n);
     token[n] = '\0';
     const char *params[] = {token};
     db_result *rows = NULL;
-    parity_status status = db_query(conn, "analytics_token_valid", 1, params, &rows,
-                                    err, errlen);
+    parity_status status =
+        db_query(conn, "analytics_token_valid", 1, params, &rows, err, errlen);
     bool valid = status == PARITY_OK && db_result_rows(rows) == 1 &&
                  db_result_value(rows, 0, 0)[0] == 't';
     db_result_free(rows);

@@ -20,31 +20,31 @@
 #include "parity/field.h"
 #include "parity/import.h"
 
-#define MAX_ROWS 20000L   /* neighborhoods of a city, with room to spare */
-#define MAX_COLUMNS 256
+#define MAX_ROWS     20000L /* neighborhoods of a city, with room to spare */
+#define MAX_COLUMNS  256
 #define BATCH_VALUES 2000 /* values sent to the database in one statement */
-#define MAX_TEXT 8192
+#define MAX_TEXT     8192
 
 enum { CELL_BLANK, CELL_NUMBER, CELL_TEXT };
 
 typedef struct column {
-    int field;         /* OGR field index */
-    char name[64];     /* the indicator's name */
-    char source[128];  /* the field's name in the file */
-    bool typed;        /* an OGR number field */
-    bool kept;         /* imported */
-    long numbers;      /* non-blank cells that are numbers */
-    long texts;        /* ... that are not */
+    int field;        /* OGR field index */
+    char name[64];    /* the indicator's name */
+    char source[128]; /* the field's name in the file */
+    bool typed;       /* an OGR number field */
+    bool kept;        /* imported */
+    long numbers;     /* non-blank cells that are numbers */
+    long texts;       /* ... that are not */
     char first_text[80];
     long first_text_row;
 } column;
 
 typedef struct in_row {
-    long number;        /* file line for CSV, else the feature id */
-    char label[160];    /* "line 5 (N004)" */
-    char *key;          /* trimmed; NULL when blank */
-    int neighborhood;   /* row of the neighborhood keys result, or -1 */
-    double *values;     /* one per column */
+    long number;      /* file line for CSV, else the feature id */
+    char label[160];  /* "line 5 (N004)" */
+    char *key;        /* trimmed; NULL when blank */
+    int neighborhood; /* row of the neighborhood keys result, or -1 */
+    double *values;   /* one per column */
     unsigned char *state;
     bool bad;
 } in_row;
@@ -134,12 +134,18 @@ static bool indicator_name(const char *field, char *out, size_t outlen)
 static parity_status choose_fields(indicators *ind, char *err, size_t errlen)
 {
     const import_indicators_options *opts = ind->opts;
-    static const char *const ID_KEYS[] = {
-        "nbhd_id", "neighborhood_id", "neighbourhood_id", "id", "geoid",
-        "geo_id",  "code",            NULL};
+    static const char *const ID_KEYS[] = {"nbhd_id",
+                                          "neighborhood_id",
+                                          "neighbourhood_id",
+                                          "id",
+                                          "geoid",
+                                          "geo_id",
+                                          "code",
+                                          NULL};
     static const char *const NAME_KEYS[] = {
-        "name", "neighborhood", "neighbourhood", "nbhd_name",
-        "neighborhood_name", "nhood", NULL};
+        "name",      "neighborhood",      "neighbourhood",
+        "nbhd_name", "neighborhood_name", "nhood",
+        NULL};
     bool by_id = opts->key == IMPORT_KEY_ID;
     parity_status status = import_resolve_field(
         ind->defn, opts->key_field, "--key-field", by_id ? ID_KEYS : NAME_KEYS,
@@ -150,12 +156,14 @@ static parity_status choose_fields(indicators *ind, char *err, size_t errlen)
     char fields[512];
     import_list_fields(ind->defn, fields, sizeof fields);
     if (ind->key_field < 0)
-        return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                           "%s has no %s column to match neighborhoods by; pass "
-                           "--key-field (the fields are: %s)",
-                           opts->file, by_id ? "id" : "name", fields);
-    snprintf(ind->s->key_field, sizeof ind->s->key_field, "%s",
-             OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(ind->defn, ind->key_field)));
+        return parity_fail(
+            err, errlen, PARITY_ERR_USAGE,
+            "%s has no %s column to match neighborhoods by; pass "
+            "--key-field (the fields are: %s)",
+            opts->file, by_id ? "id" : "name", fields);
+    snprintf(
+        ind->s->key_field, sizeof ind->s->key_field, "%s",
+        OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(ind->defn, ind->key_field)));
 
     int n = OGR_FD_GetFieldCount(ind->defn);
     ind->columns = calloc((size_t)(n ? n : 1), sizeof *ind->columns);
@@ -173,12 +181,11 @@ static parity_status choose_fields(indicators *ind, char *err, size_t errlen)
             int i = import_field_index(ind->defn, name);
             if (i < 0 || i == ind->key_field) {
                 free(list);
-                return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                                   "--columns '%s': %s; the fields are: %s",
-                                   name,
-                                   i < 0 ? "no such field"
-                                         : "it is the key, not an indicator",
-                                   fields);
+                return parity_fail(
+                    err, errlen, PARITY_ERR_USAGE,
+                    "--columns '%s': %s; the fields are: %s", name,
+                    i < 0 ? "no such field" : "it is the key, not an indicator",
+                    fields);
             }
             if (ind->n_columns == MAX_COLUMNS || ind->n_columns >= n) {
                 free(list);
@@ -198,7 +205,8 @@ static parity_status choose_fields(indicators *ind, char *err, size_t errlen)
         column *col = &ind->columns[c];
         OGRFieldDefnH f = OGR_FD_GetFieldDefn(ind->defn, col->field);
         OGRFieldType type = OGR_Fld_GetType(f);
-        col->typed = type == OFTInteger || type == OFTInteger64 || type == OFTReal;
+        col->typed =
+            type == OFTInteger || type == OFTInteger64 || type == OFTReal;
         if (col->typed && OGR_Fld_GetSubType(f) == OFSTBoolean)
             col->typed = false; /* true/false is not a measure */
         snprintf(col->source, sizeof col->source, "%s", OGR_Fld_GetNameRef(f));
@@ -224,7 +232,8 @@ static parity_status read_table(indicators *ind, char *err, size_t errlen)
             in_row *grown = realloc(ind->rows, capacity * sizeof *grown);
             if (!grown) {
                 OGR_F_Destroy(feature);
-                return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+                return parity_fail(err, errlen, PARITY_ERR_NOMEM,
+                                   "out of memory");
             }
             ind->rows = grown;
         }
@@ -232,7 +241,9 @@ static parity_status read_table(indicators *ind, char *err, size_t errlen)
         memset(r, 0, sizeof *r);
         r->neighborhood = -1;
         long long fid = OGR_F_GetFID(feature);
-        r->number = fid < 0 ? ind->n_rows : ind->src.is_csv ? (long)fid + 1 : (long)fid;
+        r->number = fid < 0           ? ind->n_rows
+                    : ind->src.is_csv ? (long)fid + 1
+                                      : (long)fid;
         r->values = calloc((size_t)(ind->n_columns ? ind->n_columns : 1),
                            sizeof *r->values);
         r->state = calloc((size_t)(ind->n_columns ? ind->n_columns : 1), 1);
@@ -244,10 +255,12 @@ static parity_status read_table(indicators *ind, char *err, size_t errlen)
                               ? OGR_F_GetFieldAsString(feature, ind->key_field)
                               : "";
         size_t key_len = strlen(key);
-        if (!field_is_blank(key) && key_len <= MAX_TEXT && field_valid_utf8(key)) {
+        if (!field_is_blank(key) && key_len <= MAX_TEXT &&
+            field_valid_utf8(key)) {
             if (!(r->key = malloc(key_len + 1))) {
                 OGR_F_Destroy(feature);
-                return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+                return parity_fail(err, errlen, PARITY_ERR_NOMEM,
+                                   "out of memory");
             }
             field_trim(key, r->key, key_len + 1);
         }
@@ -267,7 +280,8 @@ static parity_status read_table(indicators *ind, char *err, size_t errlen)
                 if (field_is_blank(text))
                     continue;
                 char reason[64];
-                if (field_parse_number(text, &r->values[c], reason, sizeof reason)) {
+                if (field_parse_number(text, &r->values[c], reason,
+                                       sizeof reason)) {
                     r->state[c] = CELL_NUMBER;
                 } else {
                     r->state[c] = CELL_TEXT;
@@ -314,17 +328,19 @@ static parity_status judge_columns(indicators *ind, char *err, size_t errlen)
             continue;
         }
         if (!indicator_name(col->source, col->name, sizeof col->name)) {
-            snprintf(note, sizeof note, "%s (no letters or digits to name it by)",
-                     col->source);
+            snprintf(note, sizeof note,
+                     "%s (no letters or digits to name it by)", col->source);
             append(ind->s->left_out, sizeof ind->s->left_out, note);
             continue;
         }
         for (int d = 0; d < c; d++)
-            if (ind->columns[d].kept && !strcmp(ind->columns[d].name, col->name))
-                return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                                   "fields '%s' and '%s' would both be indicator "
-                                   "'%s'; rename one, or choose with --columns",
-                                   ind->columns[d].source, col->source, col->name);
+            if (ind->columns[d].kept &&
+                !strcmp(ind->columns[d].name, col->name))
+                return parity_fail(
+                    err, errlen, PARITY_ERR_USAGE,
+                    "fields '%s' and '%s' would both be indicator "
+                    "'%s'; rename one, or choose with --columns",
+                    ind->columns[d].source, col->source, col->name);
         col->kept = true;
         ind->s->columns++;
     }
@@ -340,13 +356,15 @@ static parity_status judge_columns(indicators *ind, char *err, size_t errlen)
     json_object *names = json_object_new_array();
     for (int c = 0; c < ind->n_columns; c++)
         if (ind->columns[c].kept)
-            json_object_array_add(names, json_object_new_string(ind->columns[c].name));
+            json_object_array_add(names,
+                                  json_object_new_string(ind->columns[c].name));
     char array[8192];
     size_t used = (size_t)snprintf(array, sizeof array, "{");
-    for (size_t i = 0; i < json_object_array_length(names) && used < sizeof array; i++)
-        used += (size_t)snprintf(array + used, sizeof array - used, "%s\"%s\"",
-                                 i ? "," : "",
-                                 json_object_get_string(json_object_array_get_idx(names, i)));
+    for (size_t i = 0;
+         i < json_object_array_length(names) && used < sizeof array; i++)
+        used += (size_t)snprintf(
+            array + used, sizeof array - used, "%s\"%s\"", i ? "," : "",
+            json_object_get_string(json_object_array_get_idx(names, i)));
     json_object_put(names);
     if (used + 2 >= sizeof array)
         return parity_fail(err, errlen, PARITY_ERR_USAGE,
@@ -357,11 +375,12 @@ static parity_status judge_columns(indicators *ind, char *err, size_t errlen)
     parity_status status = db_query(ind->conn, "import_indicator_reserved", 1,
                                     params, &res, err, errlen);
     if (status == PARITY_OK && db_result_rows(res) > 0)
-        status = parity_fail(err, errlen, PARITY_ERR_USAGE,
-                             "indicator '%s' would clash with the coverage metric "
-                             "of that name; rename the field in the file, or "
-                             "leave it out with --columns",
-                             db_result_value(res, 0, 0));
+        status =
+            parity_fail(err, errlen, PARITY_ERR_USAGE,
+                        "indicator '%s' would clash with the coverage metric "
+                        "of that name; rename the field in the file, or "
+                        "leave it out with --columns",
+                        db_result_value(res, 0, 0));
     db_result_free(res);
     for (int c = 0; status == PARITY_OK && c < ind->n_columns; c++) {
         column *col = &ind->columns[c];
@@ -369,7 +388,8 @@ static parity_status judge_columns(indicators *ind, char *err, size_t errlen)
             continue;
         char line[256];
         if (strcmp(col->name, col->source))
-            snprintf(line, sizeof line, "%s (from '%s')", col->name, col->source);
+            snprintf(line, sizeof line, "%s (from '%s')", col->name,
+                     col->source);
         else
             snprintf(line, sizeof line, "%s", col->name);
         append(ind->s->column_names, sizeof ind->s->column_names, line);
@@ -382,7 +402,8 @@ static void match_rows(indicators *ind)
 {
     bool by_id = ind->opts->key == IMPORT_KEY_ID;
     int n = db_result_rows(ind->keys);
-    long *taken = calloc((size_t)(n ? n : 1), sizeof *taken); /* row number + 1 */
+    long *taken =
+        calloc((size_t)(n ? n : 1), sizeof *taken); /* row number + 1 */
     for (long i = 0; i < ind->n_rows; i++) {
         in_row *r = &ind->rows[i];
         if (!r->key) {
@@ -404,8 +425,10 @@ static void match_rows(indicators *ind)
             continue;
         }
         if (matches > 1) {
-            reject(ind, r, "'%.100s' is the name of %d neighborhoods; match by "
-                   "id (--key id)", r->key, matches);
+            reject(ind, r,
+                   "'%.100s' is the name of %d neighborhoods; match by "
+                   "id (--key id)",
+                   r->key, matches);
             continue;
         }
         for (int c = 0; c < ind->n_columns; c++) {
@@ -469,13 +492,15 @@ static parity_status store(indicators *ind, char *err, size_t errlen)
         if (!ind->columns[c].kept)
             continue;
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "name", json_object_new_string(ind->columns[c].name));
-        json_object_object_add(o, "field", json_object_new_string(ind->columns[c].source));
+        json_object_object_add(o, "name",
+                               json_object_new_string(ind->columns[c].name));
+        json_object_object_add(o, "field",
+                               json_object_new_string(ind->columns[c].source));
         json_object_array_add(cols, o);
     }
     const char *params[] = {
-        json_object_to_json_string_ext(cols, JSON_C_TO_STRING_PLAIN |
-                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
+        json_object_to_json_string_ext(
+            cols, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
         CPLGetFilename(ind->opts->file)};
     parity_status status = db_query(ind->conn, "import_indicator_columns", 2,
                                     params, NULL, err, errlen);
@@ -492,13 +517,15 @@ static parity_status store(indicators *ind, char *err, size_t errlen)
             if (!batch)
                 batch = json_object_new_array();
             json_object *o = json_object_new_object();
+            json_object_object_add(o, "neighborhood_id",
+                                   json_object_new_string(db_result_value(
+                                       ind->keys, r->neighborhood, 0)));
             json_object_object_add(
-                o, "neighborhood_id",
-                json_object_new_string(db_result_value(ind->keys, r->neighborhood, 0)));
-            json_object_object_add(o, "name", json_object_new_string(ind->columns[c].name));
+                o, "name", json_object_new_string(ind->columns[c].name));
             char text[40];
             snprintf(text, sizeof text, "%.17g", r->values[c]);
-            json_object_object_add(o, "value", json_object_new_double_s(r->values[c], text));
+            json_object_object_add(
+                o, "value", json_object_new_double_s(r->values[c], text));
             json_object_array_add(batch, o);
             if (json_object_array_length(batch) == BATCH_VALUES)
                 status = flush_values(ind, &batch, err, errlen);
@@ -563,8 +590,9 @@ parity_status import_indicators(db_conn *conn,
                 opts->file, s->rejected, s->rejected == 1 ? "" : "s", s->read,
                 s->rejected == 1 ? "it" : "them", s->read - s->rejected,
                 s->read - s->rejected == 1 ? "" : "s",
-                s->rejected > ind.listed ? " (the first bad ones are listed below)"
-                                         : ":");
+                s->rejected > ind.listed
+                    ? " (the first bad ones are listed below)"
+                    : ":");
         else if (s->rejected == s->read)
             status = parity_fail(err, errlen, PARITY_ERR_INPUT,
                                  "%s: all %ld rows are bad; nothing stored",

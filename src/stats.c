@@ -172,13 +172,15 @@ parity_status stats_breaks(const double *values, size_t n, stats_method method,
         /* Distinct values and their multiplicities, in place. */
         double *weights = malloc(n * sizeof *weights);
         if (!weights) {
-            status = parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+            status =
+                parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
             break;
         }
         double *distinct = malloc(n * sizeof *distinct);
         if (!distinct) {
             free(weights);
-            status = parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+            status =
+                parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
             break;
         }
         size_t m = 0;
@@ -191,10 +193,11 @@ parity_status stats_breaks(const double *values, size_t n, stats_method method,
             }
         }
         if (m < (size_t)k)
-            status = parity_fail(err, errlen, PARITY_ERR_INPUT,
-                                 "jenks needs at least k distinct values; there "
-                                 "are %zu, so use k <= %zu",
-                                 m, m);
+            status =
+                parity_fail(err, errlen, PARITY_ERR_INPUT,
+                            "jenks needs at least k distinct values; there "
+                            "are %zu, so use k <= %zu",
+                            m, m);
         else if (m > STATS_MAX_JENKS_VALUES)
             status = parity_fail(err, errlen, PARITY_ERR_TOO_LARGE,
                                  "jenks classifies at most %d distinct values "

@@ -31,7 +31,8 @@ void api_neighborhoods_handle(const handler_ctx *ctx, const http_request *req,
  * error answer and the status is returned; on success the caller owns
  * *conn and gives it back with db_pool_release.
  */
-parity_status api_coverage_begin(const handler_ctx *ctx, const http_request *req,
+parity_status api_coverage_begin(const handler_ctx *ctx,
+                                 const http_request *req,
                                  const char *const *allowed, http_response *res,
                                  params_filters *filters, bool *privileged,
                                  db_conn **conn);

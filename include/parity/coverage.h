@@ -26,7 +26,8 @@
 #include "parity/stats.h"
 #include "parity/status.h"
 
-/* Largest coverage document or profile, in bytes (about 1 kB a neighborhood). */
+/* Largest coverage document or profile, in bytes (about 1 kB a neighborhood).
+ */
 #define COVERAGE_MAX_BYTES ((size_t)64 << 20)
 
 typedef struct coverage_cache coverage_cache;
@@ -38,12 +39,13 @@ void coverage_cache_free(coverage_cache *cache);
 
 /* Copies the answer stored under key into out (replacing its contents);
  * false when there is none (or out's cap is too small). */
-bool coverage_cache_get(coverage_cache *cache, const char *key, parity_buf *out);
+bool coverage_cache_get(coverage_cache *cache, const char *key,
+                        parity_buf *out);
 
 /* Stores a copy of len bytes under key (replacing an older one); answers
  * larger than a quarter of the cache are not kept. */
-void coverage_cache_put(coverage_cache *cache, const char *key, const void *data,
-                        size_t len);
+void coverage_cache_put(coverage_cache *cache, const char *key,
+                        const void *data, size_t len);
 
 /* Entries and hits/misses so far (any pointer may be NULL). */
 void coverage_cache_stats(coverage_cache *cache, size_t *entries, size_t *bytes,

@@ -19,12 +19,13 @@
 #include "parity/status.h"
 
 #define STATS_MAX_CLASSES 9
-#define STATS_MAX_JENKS_VALUES 5000 /* distinct values; the method is O(k m^2) */
+#define STATS_MAX_JENKS_VALUES                                                 \
+    5000 /* distinct values; the method is O(k m^2) */
 
 typedef enum stats_method {
     STATS_QUANTILE, /* equal counts: the c/k quantiles (linear interpolation) */
     STATS_EQUAL,    /* equal widths between the minimum and the maximum */
-    STATS_JENKS     /* Fisher (1958) exact optimum: least within-class squares */
+    STATS_JENKS /* Fisher (1958) exact optimum: least within-class squares */
 } stats_method;
 
 /* Parses "quantile", "equal" or "jenks"; PARITY_ERR_INPUT otherwise. */

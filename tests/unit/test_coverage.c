@@ -10,8 +10,10 @@
 static const char DOC[] =
     "{\"as_of\":\"2026-11-28T10:00:00Z\",\"window\":{\"from\":null},"
     "\"indicators\":[\"median_income\"],\"city\":{},\"neighborhoods\":["
-    "{\"neighborhood\":{\"id\":\"A\",\"name\":\"=Sum(1,2)\"},\"population\":1000,"
-    "\"gap\":1.5,\"incidents\":null,\"suppressed\":true,\"gi_label\":\"hot spot 99%\","
+    "{\"neighborhood\":{\"id\":\"A\",\"name\":\"=Sum(1,2)\"},\"population\":"
+    "1000,"
+    "\"gap\":1.5,\"incidents\":null,\"suppressed\":true,\"gi_label\":\"hot "
+    "spot 99%\","
     "\"median_income\":30100},"
     "{\"neighborhood\":{\"id\":\"B\",\"name\":\"Miller's \\\"Bend\\\", East\"},"
     "\"population\":2000,\"gap\":-0.25,\"incidents\":12,\"suppressed\":false,"
@@ -41,11 +43,13 @@ void test_coverage_csv(void)
     parity_buf out;
     buf_init(&out, 1 << 20);
     char err[256], line[1024];
-    CHECK(coverage_csv(DOC, sizeof DOC - 1, &out, err, sizeof err) == PARITY_OK);
+    CHECK(coverage_csv(DOC, sizeof DOC - 1, &out, err, sizeof err) ==
+          PARITY_OK);
     line_of(out.data, 0, line, sizeof line);
     CHECK(!strncmp(line, "neighborhood_id,neighborhood_name,population,", 45));
     /* The indicator is the last column. */
-    CHECK(strlen(line) > 14 && !strcmp(line + strlen(line) - 14, ",median_income"));
+    CHECK(strlen(line) > 14 &&
+          !strcmp(line + strlen(line) - 14, ",median_income"));
     /* Row A: the formula-looking name is quoted and guarded; a missing key
      * and a null are empty; booleans as words; the cell with % is plain. */
     line_of(out.data, 1, line, sizeof line);
@@ -57,14 +61,15 @@ void test_coverage_csv(void)
     line_of(out.data, 2, line, sizeof line);
     CHECK(!strncmp(line, "B,\"Miller's \"\"Bend\"\", East\",2000,", 33));
     CHECK(strstr(line, ",-0.25,") != NULL);
-    CHECK(line[strlen(line) - 1] == ',');  /* median_income null */
+    CHECK(line[strlen(line) - 1] == ','); /* median_income null */
     /* Three rows and a header, each ending in CRLF. */
     int crlf = 0;
     for (const char *p = out.data; (p = strstr(p, "\r\n")); p += 2)
         crlf++;
     CHECK(crlf == 4);
     /* Not a document. */
-    CHECK(coverage_csv("{\"x\":1}", 7, &out, err, sizeof err) == PARITY_ERR_INPUT);
+    CHECK(coverage_csv("{\"x\":1}", 7, &out, err, sizeof err) ==
+          PARITY_ERR_INPUT);
     /* A cap too small for the answer. */
     parity_buf small;
     buf_init(&small, 64);
@@ -104,8 +109,8 @@ void test_coverage_breaks(void)
                           err, sizeof err) == PARITY_ERR_INPUT);
     CHECK(strstr(err, "use one of: population") != NULL);
     CHECK(strstr(err, "median_income") != NULL);
-    CHECK(coverage_breaks(DOC, sizeof DOC - 1, "nope", STATS_EQUAL, 3, &out, err,
-                          sizeof err) == PARITY_ERR_INPUT);
+    CHECK(coverage_breaks(DOC, sizeof DOC - 1, "nope", STATS_EQUAL, 3, &out,
+                          err, sizeof err) == PARITY_ERR_INPUT);
     CHECK(coverage_metric_known(DOC, sizeof DOC - 1, "median_income"));
     CHECK(!coverage_metric_known(DOC, sizeof DOC - 1, "suppressed"));
     buf_dispose(&out);

@@ -15,7 +15,8 @@ void test_stats_quantile_breaks(void)
     double b[4];
     size_t c[4];
     char err[128];
-    CHECK(stats_breaks(v, 10, STATS_QUANTILE, 4, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(v, 10, STATS_QUANTILE, 4, b, c, err, sizeof err) ==
+          PARITY_OK);
     CHECK_NEAR(b[0], 3.25, 1e-12);
     CHECK_NEAR(b[1], 5.5, 1e-12);
     CHECK_NEAR(b[2], 7.75, 1e-12);
@@ -26,7 +27,8 @@ void test_stats_quantile_breaks(void)
     /* Repeated values: both middle quantiles of {1,1,1,1,5,9} are 1 (h = 1.67
      * and 3.33 fall between equal order statistics), so class 2 is empty. */
     double r[] = {1, 1, 1, 1, 5, 9};
-    CHECK(stats_breaks(r, 6, STATS_QUANTILE, 3, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(r, 6, STATS_QUANTILE, 3, b, c, err, sizeof err) ==
+          PARITY_OK);
     CHECK_NEAR(b[0], 1, 0);
     /* q = 2/3: h = 5 * 2/3 = 3.333, between sorted[3] = 1 and sorted[4] = 5:
      * 1 + 0.333 * 4 = 2.333. */
@@ -42,7 +44,8 @@ void test_stats_equal_breaks(void)
     double b[5];
     size_t c[5];
     char err[128];
-    CHECK(stats_breaks(v, 6, STATS_EQUAL, 5, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(v, 6, STATS_EQUAL, 5, b, c, err, sizeof err) ==
+          PARITY_OK);
     for (int i = 0; i < 5; i++)
         CHECK_NEAR(b[i], 2.0 * (i + 1), 1e-12);
     /* 0 1 2 | 2.5 | - | - | 9 10: a value on a bound belongs below it. */
@@ -69,12 +72,14 @@ void test_stats_jenks_by_hand(void)
     double b[3];
     size_t c[3];
     char err[128];
-    CHECK(stats_breaks(v, 6, STATS_JENKS, 2, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(v, 6, STATS_JENKS, 2, b, c, err, sizeof err) ==
+          PARITY_OK);
     CHECK_NEAR(b[0], 4, 0);
     CHECK_NEAR(b[1], 12, 0);
     CHECK(c[0] == 3 && c[1] == 3);
     CHECK_NEAR(stats_within_ssd(v, 6, b, 2), 4.0 + 2.0 / 3.0 + 14, 1e-9);
-    CHECK(stats_breaks(v, 6, STATS_JENKS, 3, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(v, 6, STATS_JENKS, 3, b, c, err, sizeof err) ==
+          PARITY_OK);
     CHECK_NEAR(b[0], 4, 0);
     CHECK_NEAR(b[1], 8, 0);
     CHECK_NEAR(b[2], 12, 0);
@@ -84,14 +89,16 @@ void test_stats_jenks_by_hand(void)
     /* Ties never straddle classes: {1,1,1,2,2,9,9,9} in 3 classes is
      * {1,1,1} {2,2} {9,9,9} (SSD 0). */
     double t[] = {9, 1, 2, 1, 9, 2, 1, 9};
-    CHECK(stats_breaks(t, 8, STATS_JENKS, 3, b, c, err, sizeof err) == PARITY_OK);
+    CHECK(stats_breaks(t, 8, STATS_JENKS, 3, b, c, err, sizeof err) ==
+          PARITY_OK);
     CHECK(b[0] == 1 && b[1] == 2 && b[2] == 9);
     CHECK(c[0] == 3 && c[1] == 2 && c[2] == 3);
 }
 
 /* The least SSD over every way to cut the distinct sorted values into k
  * runs: cuts are chosen as a bit mask over the m-1 gaps. */
-static double brute_force_ssd(const double *v, size_t n, int k, double *best_breaks)
+static double brute_force_ssd(const double *v, size_t n, int k,
+                              double *best_breaks)
 {
     double d[16];
     size_t m = 0;
@@ -137,12 +144,14 @@ void test_stats_jenks_exhaustive(void)
         for (size_t i = 0; i < n; i++) {
             seed = seed * 1664525u + 1013904223u;
             /* Some rounds draw from few values, so ties occur. */
-            v[i] = round % 3 == 0 ? (double)(seed >> 29) : (double)(seed >> 8) / 65536.0;
+            v[i] = round % 3 == 0 ? (double)(seed >> 29)
+                                  : (double)(seed >> 8) / 65536.0;
         }
         int k = 2 + round % 4; /* 2..5 */
         double b[STATS_MAX_CLASSES], expected[STATS_MAX_CLASSES];
         size_t c[STATS_MAX_CLASSES];
-        parity_status status = stats_breaks(v, n, STATS_JENKS, k, b, c, err, sizeof err);
+        parity_status status =
+            stats_breaks(v, n, STATS_JENKS, k, b, c, err, sizeof err);
         double best = brute_force_ssd(v, n, k, expected);
         if (isinf(best)) { /* fewer distinct values than k */
             CHECK(status == PARITY_ERR_INPUT);
@@ -163,15 +172,21 @@ void test_stats_errors(void)
     size_t c[9];
     char err[128];
     stats_method m;
-    CHECK(stats_breaks(v, 3, STATS_QUANTILE, 1, b, c, err, sizeof err) == PARITY_ERR_INPUT);
-    CHECK(stats_breaks(v, 3, STATS_QUANTILE, 10, b, c, err, sizeof err) == PARITY_ERR_INPUT);
-    CHECK(stats_breaks(v, 0, STATS_EQUAL, 3, b, c, err, sizeof err) == PARITY_ERR_INPUT);
-    CHECK(stats_breaks(v, 3, STATS_JENKS, 4, b, c, err, sizeof err) == PARITY_ERR_INPUT);
+    CHECK(stats_breaks(v, 3, STATS_QUANTILE, 1, b, c, err, sizeof err) ==
+          PARITY_ERR_INPUT);
+    CHECK(stats_breaks(v, 3, STATS_QUANTILE, 10, b, c, err, sizeof err) ==
+          PARITY_ERR_INPUT);
+    CHECK(stats_breaks(v, 0, STATS_EQUAL, 3, b, c, err, sizeof err) ==
+          PARITY_ERR_INPUT);
+    CHECK(stats_breaks(v, 3, STATS_JENKS, 4, b, c, err, sizeof err) ==
+          PARITY_ERR_INPUT);
     CHECK(strstr(err, "k <= 3") != NULL);
     double bad[] = {1, NAN, 3};
-    CHECK(stats_breaks(bad, 3, STATS_EQUAL, 2, b, c, err, sizeof err) == PARITY_ERR_INPUT);
+    CHECK(stats_breaks(bad, 3, STATS_EQUAL, 2, b, c, err, sizeof err) ==
+          PARITY_ERR_INPUT);
     CHECK(stats_method_parse("jenks", &m) == PARITY_OK && m == STATS_JENKS);
-    CHECK(stats_method_parse("quantile", &m) == PARITY_OK && m == STATS_QUANTILE);
+    CHECK(stats_method_parse("quantile", &m) == PARITY_OK &&
+          m == STATS_QUANTILE);
     CHECK(stats_method_parse("natural", &m) == PARITY_ERR_INPUT);
     CHECK_STR(stats_method_name(STATS_EQUAL), "equal");
 }
