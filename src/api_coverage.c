@@ -52,15 +52,14 @@ parity_status api_coverage_begin(const handler_ctx *ctx,
     }
     if ((status = handler_acquire(ctx, conn, res)) != PARITY_OK)
         return status;
-    status = coverage_privileged(*conn, req->authorization, privileged, err,
-                                 sizeof err);
-    if (status != PARITY_OK) {
+    /* A valid token sees small counts; a wrong one is refused (401), not
+     * quietly answered as public; unknown categories are 400, like the
+     * rest of the API's filters. */
+    if ((status = handler_authorize(*conn, req, false, privileged, res)) !=
+            PARITY_OK ||
+        (status = handler_check_categories(*conn, filters, res)) != PARITY_OK) {
         db_pool_release(ctx->pool, *conn);
         *conn = NULL;
-        if (status == PARITY_ERR_UNAUTHORIZED)
-            respond_error(res, status, err, NULL);
-        else
-            handler_db_error(res, status, "analytics_token_valid", err);
     }
     return status;
 }
@@ -75,7 +74,7 @@ void api_coverage_finish(const handler_ctx *ctx, const http_request *req,
     /* A token's answer shows what the public's does not: never for a shared
      * cache. Public answers may be shared, but differ from a token's. */
     if (privileged)
-        res->cache_control = "private, no-cache";
+        res->cache_control = "private, no-store";
     bool gzip = res->vary && strstr(res->vary, "Accept-Encoding");
     res->vary = negotiated ? (gzip ? "Accept, Accept-Encoding, Authorization"
                                    : "Accept, Authorization")

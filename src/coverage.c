@@ -2,14 +2,12 @@
  * their cache (see coverage.h). */
 #include "parity/coverage.h"
 
-#include <ctype.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The keys of a coverage row after "neighborhood", in the order
  * parity_coverage_json writes them; indicators follow. */
@@ -573,49 +571,4 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
     free(values);
     json_object_put(root);
     return status;
-}
-
-/* ---- who may see small counts ---------------------------------------------
- */
-
-parity_status coverage_privileged(db_conn *conn, const char *authorization,
-                                  bool *privileged, char *err, size_t errlen)
-{
-    *privileged = false;
-    if (!authorization)
-        return PARITY_OK;
-    const char *p = authorization;
-    while (*p == ' ')
-        p++;
-    if (strncasecmp(p, "Bearer ", 7) != 0)
-        return parity_fail(err, errlen, PARITY_ERR_UNAUTHORIZED,
-                           "Authorization: use \"Bearer TOKEN\" with a token "
-                           "from `parity token create`");
-    p += 7;
-    while (*p == ' ')
-        p++;
-    char token[256];
-    size_t n = strlen(p);
-    while (n > 0 && isspace((unsigned char)p[n - 1]))
-        n--;
-    if (n == 0 || n >= sizeof token)
-        return parity_fail(
-            err, errlen, PARITY_ERR_UNAUTHORIZED,
-            "Authorization: the bearer token is empty or too long");
-    memcpy(token, p, n);
-    token[n] = '\0';
-    const char *params[] = {token};
-    db_result *rows = NULL;
-    parity_status status =
-        db_query(conn, "analytics_token_valid", 1, params, &rows, err, errlen);
-    bool valid = status == PARITY_OK && db_result_rows(rows) == 1 &&
-                 db_result_value(rows, 0, 0)[0] == 't';
-    db_result_free(rows);
-    if (status != PARITY_OK)
-        return status;
-    if (!valid)
-        return parity_fail(err, errlen, PARITY_ERR_UNAUTHORIZED,
-                           "the bearer token is unknown or revoked");
-    *privileged = true;
-    return PARITY_OK;
 }

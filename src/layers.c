@@ -20,6 +20,22 @@ const layer_def LAYERS[] = {
       "need:Number", "supply:Number", "gap:Number", "need_share:Number",
       "event_share:Number", "parity_ratio:Number", "underserved:Boolean",
       "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL}},
+    {"sites",
+     "Program sites; without a token, sensitive sites only as a count per "
+     "neighborhood (kind sensitive_sites)",
+     "tile_sites", NULL, 9,
+     {"kind:String", "id:Number", "name:String", "category:String",
+      "program:String", "partner:String", "capacity:Number",
+      "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
+      "sensitive_count:Number", NULL}},
+    {"events",
+     "Outreach events: below zoom 14 clusters (kind cluster: count, and "
+     "categories as an object of counts), from zoom 14 single events",
+     "tile_events", NULL, 9,
+     {"kind:String", "id:Number", "title:String", "category:String",
+      "starts_at:String", "ends_at:String", "attendance:Number",
+      "youth_attendance:Number", "program:String", "partner:String",
+      "count:Number", "categories:Object", NULL}},
     {NULL, NULL, NULL, NULL, 0, {NULL}},
 };
 

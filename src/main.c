@@ -21,6 +21,8 @@ static void usage(FILE *out)
           "  serve                       serve tiles, the API and the map page\n"
           "  report coverage             print the coverage table (CSV or JSON)\n"
           "  settings [set KEY VALUE]    show or change the coverage analysis settings\n"
+          "  token create|revoke NAME    make (printed once) or revoke an API write token\n"
+          "  token list                  the API tokens: names and dates\n"
           "\n"
           "global options:\n"
           "  --db CONNINFO   libpq connection string or URI (default\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
         return cmd_report(rest_argc, rest, db);
     if (!strcmp(command, "settings"))
         return cmd_settings(rest_argc, rest, db);
+    if (!strcmp(command, "token"))
+        return cmd_token(rest_argc, rest, db);
     if (!strcmp(command, "help")) {
         usage(stdout);
         return 0;

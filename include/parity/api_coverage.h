@@ -28,7 +28,8 @@ void api_neighborhoods_handle(const handler_ctx *ctx, const http_request *req,
  * every query parameter is one of allowed (NULL-ended; 400 naming the
  * unknown one); the filters parse (400); the token, when given, is valid
  * (401); a database connection is free (503). On failure res holds the
- * error answer and the status is returned; on success the caller owns
+ * error answer and the status is returned; unknown categories are 400 like
+ * the rest of the API's filters. On success the caller owns
  * *conn and gives it back with db_pool_release.
  */
 parity_status api_coverage_begin(const handler_ctx *ctx,

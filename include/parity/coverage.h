@@ -97,13 +97,4 @@ parity_status coverage_breaks(const char *doc, size_t len, const char *metric,
                               stats_method method, int k, parity_buf *out,
                               char *err, size_t errlen);
 
-/*
- * Whether an Authorization header value lets the caller see small counts:
- * *privileged is false when header is NULL; true when it is "Bearer TOKEN"
- * with a token that is not revoked. PARITY_ERR_UNAUTHORIZED (err says why)
- * when a header is given but holds no valid token.
- */
-parity_status coverage_privileged(db_conn *conn, const char *authorization,
-                                  bool *privileged, char *err, size_t errlen);
-
 #endif

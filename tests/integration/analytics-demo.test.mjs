@@ -13,7 +13,7 @@ import { e2sfca, empiricalBayes, fisherJenks, giBin, giStar, mean, quantile7, zS
 
 const db = freshDatabase('it_analytics_demo');
 let server;
-const TOKEN = 'demo-analytics-token';
+let TOKEN; // made with parity token create
 const FROM = '2025-11-29';
 const TO = '2026-11-28';
 const WINDOW = `from=${FROM}&to=${TO}`;
@@ -42,7 +42,7 @@ let doc; // the token holder's coverage document
 
 before(async () => {
   loadDemo(db);
-  sql(db, `INSERT INTO api_tokens (name, token_hash) VALUES ('analytics', sha256('${TOKEN}'))`);
+  TOKEN = parityOk(db, ['token', 'create', 'analytics']).stdout.trim();
   server = await startServer(db);
   doc = (await get(`${server.url}/api/coverage?${WINDOW}`, { Authorization: `Bearer ${TOKEN}` })).json;
 

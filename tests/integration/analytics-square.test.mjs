@@ -11,7 +11,7 @@ import { freshDatabase, gdal, get, parity, parityOk, sql, startServer } from './
 
 const db = freshDatabase('it_analytics_square');
 let server;
-const TOKEN = 'square-test-token';
+let TOKEN; // made with parity token create
 
 //   y (m, EPSG:32616)
 //   3702000 +---------+---------+
@@ -48,9 +48,9 @@ before(async () => {
       SELECT 'shooting', date '2026-06-01' + g, ${point(502100, 3700100)} FROM generate_series(1, 3) g;
     INSERT INTO incidents (kind, occurred_on, geom)
       SELECT 'robbery', date '2026-06-01' + g, ${point(502100, 3698100)} FROM generate_series(1, 5) g;
-    INSERT INTO api_tokens (name, token_hash) VALUES ('square', sha256('${TOKEN}'));
     UPDATE analysis_settings SET value = 'America/Chicago' WHERE key = 'time_zone';
   `);
+  TOKEN = parityOk(db, ['token', 'create', 'square']).stdout.trim();
   server = await startServer(db);
 });
 after(async () => server && (await server.stop()));

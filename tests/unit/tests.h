@@ -21,6 +21,14 @@ void test_stats_errors(void);
 void test_coverage_csv(void);
 void test_coverage_breaks(void);
 void test_coverage_cache(void);
+void test_validate_good_body(void);
+void test_validate_each_bad_field_named(void);
+void test_validate_cross_fields(void);
+void test_validate_json_errors(void);
+void test_validate_timestamps(void);
+void test_token_hash_vectors(void);
+void test_token_generate_and_parse(void);
+void test_token_hash_in(void);
 void test_field_iso8601(void);
 void test_field_format(void);
 void test_field_compare(void);
@@ -47,6 +55,14 @@ void test_field_text(void);
     TEST(test_coverage_csv),                \
     TEST(test_coverage_breaks),             \
     TEST(test_coverage_cache),              \
+    TEST(test_validate_good_body),          \
+    TEST(test_validate_each_bad_field_named), \
+    TEST(test_validate_cross_fields),       \
+    TEST(test_validate_json_errors),        \
+    TEST(test_validate_timestamps),         \
+    TEST(test_token_hash_vectors),          \
+    TEST(test_token_generate_and_parse),    \
+    TEST(test_token_hash_in),               \
     TEST(test_field_iso8601),               \
     TEST(test_field_format),                \
     TEST(test_field_compare),               \
