@@ -257,9 +257,9 @@ test('other settings: need from incidents, poverty and income; supply from acces
     assert.equal(d.settings.need_measures, 'incident_rate,households_poverty/households,-median_income');
     // Access with each event of the window (in the city or not) as a supply
     // of 1 at its own place.
-    const pairs = sql(db, `SELECT n.id, e.id, ST_Distance(ST_PointOnSurface(ST_Transform(n.geom, 32616)), ST_Transform(e.geom, 32616))
-        FROM neighborhoods n CROSS JOIN events e WHERE ${localDay} BETWEEN '${FROM}' AND '${TO}'
-          AND ST_DWithin(ST_PointOnSurface(ST_Transform(n.geom, 32616)), ST_Transform(e.geom, 32616), 1600)`)
+    const pairs = sql(db, `WITH n AS MATERIALIZED (SELECT id, ST_PointOnSurface(ST_Transform(geom, 32616)) AS p FROM neighborhoods),
+        e AS MATERIALIZED (SELECT e.id, ST_Transform(e.geom, 32616) AS p FROM events e WHERE ${localDay} BETWEEN '${FROM}' AND '${TO}')
+        SELECT n.id, e.id, ST_Distance(n.p, e.p) FROM n JOIN e ON ST_DWithin(n.p, e.p, 1600)`)
       .map(([dm, s, distance]) => ({ demand: dm, population: INDICATORS.get(dm).population, supply: s, size: 1, distance: +distance }));
     const access = e2sfca(pairs, [[400, 1], [800, 0.68], [1600, 0.22]]);
     const acc = IDS.map((id) => (access.get(id) ?? 0) * 1000);
