@@ -224,6 +224,36 @@ CREATE TRIGGER analysis_settings_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON analysis_settings
     FOR EACH STATEMENT EXECUTE FUNCTION parity_data_changed('analysis');
 
+-- ---- contiguity -------------------------------------------------------------
+
+-- Queen contiguity of the neighborhoods: each pair (a < b) whose polygons
+-- share at least one point. Kept by the database whenever the boundaries
+-- change (a boundary import is rare; the pairs of a country's 3,000
+-- counties take most of a second to find, too long for every answer).
+CREATE TABLE neighborhood_links (
+    a text NOT NULL,
+    b text NOT NULL CHECK (a < b),
+    PRIMARY KEY (a, b)
+);
+
+CREATE FUNCTION parity_link_neighborhoods() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM neighborhood_links;
+    INSERT INTO neighborhood_links (a, b)
+    SELECT n.id, m.id
+    FROM neighborhoods n JOIN neighborhoods m
+      ON n.id < m.id AND ST_Intersects(n.geom, m.geom);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER neighborhoods_link
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON neighborhoods
+    FOR EACH STATEMENT EXECUTE FUNCTION parity_link_neighborhoods();
+INSERT INTO neighborhood_links (a, b)
+SELECT n.id, m.id
+FROM neighborhoods n JOIN neighborhoods m ON n.id < m.id AND ST_Intersects(n.geom, m.geom);
+
 -- ---- statistics (pure functions of their arguments) ------------------------
 
 -- E2SFCA (Luo & Qi 2009): the weight of a distance in the zones, 0 beyond
@@ -617,15 +647,14 @@ BEGIN
         SELECT percentile_cont(v_quantile) WITHIN GROUP (ORDER BY s.need) AS cut
         FROM scored s WHERE s.need IS NOT NULL
     ), gi AS (
-        -- Queen contiguity: neighborhoods that share a boundary point.
+        -- Queen contiguity: neighborhoods that share a boundary point
+        -- (neighborhood_links).
         SELECT g.id AS nid, g.z
         FROM parity_gi_star(
             ARRAY(SELECT ROW(s.id, s.gap)::parity_value FROM scored s WHERE s.gap IS NOT NULL
                   ORDER BY s.id),
-            ARRAY(SELECT ROW(a.id, b.id)::parity_link
-                  FROM neighborhoods a JOIN neighborhoods b
-                    ON a.id < b.id AND ST_Intersects(a.geom, b.geom)
-                  ORDER BY a.id, b.id)) g
+            ARRAY(SELECT ROW(l.a, l.b)::parity_link FROM neighborhood_links l
+                  ORDER BY l.a, l.b)) g
     ), ranked AS (
         SELECT b.id AS nid, b.incidents,
                count(*) FILTER (WHERE b.incidents < v_suppress) OVER () AS primary_count,
