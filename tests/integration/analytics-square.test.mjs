@@ -66,6 +66,10 @@ test('the analysis works in the local UTM zone, and a square demand point is its
                           FROM neighborhoods WHERE id = 'A') x`)[0].map(Number);
   near(centre[0], 501000, 0.01, 'x');
   near(centre[1], 3701000, 0.01, 'y');
+  // Queen contiguity of a 2 x 2 grid: every square touches every other
+  // (A-D and B-C at a corner only).
+  assert.deepEqual(sql(db, 'SELECT a, b FROM neighborhood_links ORDER BY a, b'),
+    [['A', 'B'], ['A', 'C'], ['A', 'D'], ['B', 'C'], ['B', 'D'], ['C', 'D']]);
 });
 
 test('walk coverage: a circle inside a square, and a circular segment from a site outside the city', async () => {
