@@ -18,6 +18,8 @@ static void usage(FILE *out)
           "  import programs FILE        add or update programs (partner, category, dates)\n"
           "  import sites FILE           add or update program sites (points)\n"
           "  import events FILE          add or update outreach events (points)\n"
+          "  import indicators FILE      set need indicators per neighborhood\n"
+          "  import incidents FILE       add or update incidents (never published)\n"
           "  serve                       serve tiles, the API and the map page\n"
           "  report coverage             print the coverage table (CSV or JSON)\n"
           "  settings [set KEY VALUE]    show or change the coverage analysis settings\n"
