@@ -236,6 +236,7 @@ test('bad requests get clear errors', async () => {
     ['from=2026-13-01', /from: '2026-13-01' is not a date/],
     ['from=2026-02-01&to=2026-01-01', /after to/],
     ['window=30', /unknown parameter 'window'/],
+    ['category=prevention,sport', /category: no category named .*sport/],
   ]) {
     const r = await get(`${server.url}/api/coverage?${q}`);
     assert.equal(r.status, 400, q);
