@@ -348,6 +348,14 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->ctx.cfg = &a->cfg;
     a->ctx.cache = a->tiles;
     a->ctx.listener = a->listener;
+    /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
+     * profiles at most, 64 MB at most. */
+    a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
+    if (!a->ctx.coverage) {
+        parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        app_free(a);
+        return NULL;
+    }
     /* Ten significant digits: about a centimetre in degrees. */
     json_c_set_serialization_double_format("%.10g", JSON_C_OPTION_GLOBAL);
     return a;
@@ -360,5 +368,6 @@ void app_free(app *a)
     db_listener_stop(a->listener);
     cache_free(a->tiles);
     db_pool_free(a->pool);
+    coverage_cache_free(a->ctx.coverage);
     free(a);
 }

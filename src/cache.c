@@ -22,6 +22,7 @@ struct cache_entry {
     size_t body_len, gzip_len;
     const char *content_type;
     char etag[48], etag_gzip[48];
+    int64_t valid_until; /* seconds since the epoch; 0: until invalidated */
     /* Guarded by the cache lock while stored: */
     bool stored;
     cache_entry *chain;         /* next in the hash bucket */
@@ -35,7 +36,8 @@ struct cache_flight {
     bool stale;  /* an invalidation touched it while it ran */
     bool listed; /* still findable by new lookups */
     bool done;
-    int refs; /* the filler plus each waiter; guarded by the lock */
+    int64_t valid_until; /* for the entry; set by the filler */
+    int refs;            /* the filler plus each waiter; guarded by the lock */
     parity_status status;
     char message[256];
     cache_entry *entry; /* the result (one reference held by the flight) */
@@ -162,6 +164,7 @@ static cache_entry *entry_new(const cache_flight *f, const void *body,
     buf_dispose(&gz);
     e->hash = f->hash;
     e->tags = f->tags;
+    e->valid_until = f->valid_until;
     e->cost = total;
     e->content_type = content_type;
     respond_etag(e->body, len, e->etag);
@@ -344,6 +347,11 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
     pthread_mutex_lock(&c->lock);
     if (use_stored) {
         cache_entry *e = table_find(c, key, hash);
+        if (e && e->valid_until && (int64_t)time(NULL) >= e->valid_until) {
+            table_remove(c, e); /* out of date: made again below */
+            c->counters.expired++;
+            e = NULL;
+        }
         if (e) {
             lru_unlink(c, e);
             lru_push(c, e);
@@ -401,6 +409,11 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
     flight_put(f);
     pthread_mutex_unlock(&c->lock);
     return status;
+}
+
+void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until)
+{
+    flight->valid_until = valid_until;
 }
 
 parity_status cache_fill_done(cache *c, cache_flight *flight, const void *body,
@@ -492,6 +505,8 @@ parity_status cache_metrics_write(const cache_counters *k, parity_buf *out)
             "Tiles dropped because their data changed."),
         ROW("parity_cache_stale_fills_total", "counter", stale_fills,
             "Fills not stored because their data changed while they ran."),
+        ROW("parity_cache_expired_total", "counter", expired,
+            "Tiles dropped because their day was over (metrics to today)."),
         ROW("parity_cache_oversize_total", "counter", oversize,
             "Fills not stored because they exceed an eighth of the bound."),
         ROW("parity_cache_entries", "gauge", entries, "Tiles in the cache."),

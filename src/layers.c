@@ -5,12 +5,26 @@
 #include <string.h>
 
 const layer_def LAYERS[] = {
-    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods",
-     "tile_neighborhoods_mvt", 5,
-     {"id:String", "name:String", "population:Number", NULL},
-     /* The boundaries, and whatever neighborhood metrics read. */
+    /* Boundaries with their coverage metrics for the window and categories
+     * (docs/metrics.md); fields absent from a feature have no value, and
+     * each imported indicator is a Number field too. */
+    {"neighborhoods", "Neighborhood boundaries and coverage metrics",
+     "tile_neighborhoods", "tile_neighborhoods_mvt", 9,
+     {"id:String", "name:String", "population:Number", "youth_population:Number",
+      "area_km2:Number", "events:Number", "attendance:Number",
+      "youth_attendance:Number", "sites:Number", "programs:Number",
+      "last_event:String", "days_since_last_event:Number",
+      "events_per_1k:Number", "events_per_1k_youth:Number",
+      "walk_coverage:Number", "access:Number", "incidents:Number",
+      "incident_rate_raw:Number", "incident_rate:Number", "suppressed:Boolean",
+      "need:Number", "supply:Number", "gap:Number", "need_share:Number",
+      "event_share:Number", "parity_ratio:Number", "underserved:Boolean",
+      "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL},
+     /* The boundaries and everything the metrics read (parity_coverage);
+      * days_since_last_event counts to today, so also daily. */
      {"neighborhoods", "sites", "events", "programs", "partners", "categories",
-      "indicators", "incidents", NULL}},
+      "indicators", "incidents", "analysis", NULL},
+     true},
     {"sites",
      "Program sites; without a token, sensitive sites only as a count per "
      "neighborhood (kind sensitive_sites)",
@@ -20,7 +34,8 @@ const layer_def LAYERS[] = {
       "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
       "sensitive_count:Number", NULL},
      /* Categories too: the tile checks the category filter on a miss. */
-     {"sites", "programs", "partners", "neighborhoods", "categories", NULL}},
+     {"sites", "programs", "partners", "neighborhoods", "categories", NULL},
+     false},
     {"events",
      "Outreach events: below zoom 14 clusters (kind cluster: count, and "
      "categories as an object of counts), from zoom 14 single events",
@@ -29,8 +44,9 @@ const layer_def LAYERS[] = {
       "starts_at:String", "ends_at:String", "attendance:Number",
       "youth_attendance:Number", "program:String", "partner:String",
       "count:Number", "categories:Object", NULL},
-     {"events", "programs", "partners", "categories", NULL}},
-    {NULL, NULL, NULL, NULL, 0, {NULL}, {NULL}},
+     {"events", "programs", "partners", "categories", NULL},
+     false},
+    {NULL, NULL, NULL, NULL, 0, {NULL}, {NULL}, false},
 };
 
 const layer_def *layers_find(const char *name)

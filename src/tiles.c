@@ -2,6 +2,7 @@
 #include "parity/tiles.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parity/cache.h"
@@ -81,13 +82,29 @@ static void tile_error(http_response *res, parity_status status,
                   NULL);
 }
 
+/* Until when a tile of a daily layer stays true (the city's next
+ * midnight), or 0 when it cannot tell (then it is not limited, which is no
+ * worse than before the layer counted days). */
+static int64_t valid_until(db_conn *conn)
+{
+    db_result *rows = NULL;
+    char err[256];
+    int64_t until = 0;
+    if (db_query(conn, "tile_valid_until", 0, NULL, &rows, err, sizeof err) ==
+            PARITY_OK &&
+        db_result_rows(rows) == 1 && !db_result_is_null(rows, 0, 0))
+        until = strtoll(db_result_value(rows, 0, 0), NULL, 10);
+    db_result_free(rows);
+    return until;
+}
+
 /* The fill of a cache miss: checks the categories a filtered layer is
- * asked for (unknown ones are PARITY_ERR_INPUT), then runs the layer's
- * query for this tile. */
+ * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
+ * this tile, and for a daily layer notes until when the tile holds. */
 static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                const route *r, const params_filters *filters,
-                               bool privileged, parity_buf *body, char *err,
-                               size_t errlen)
+                               bool privileged, cache_flight *flight,
+                               parity_buf *body, char *err, size_t errlen)
 {
     db_conn *conn;
     parity_status status = db_pool_acquire(ctx->pool, &conn, err, errlen);
@@ -98,6 +115,8 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
     if (status == PARITY_OK)
         status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
                                     filters, privileged, body, err, errlen);
+    if (status == PARITY_OK && layer->daily)
+        cache_flight_set_valid_until(flight, valid_until(conn));
     db_pool_release(ctx->pool, conn);
     return status;
 }
@@ -168,7 +187,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         parity_buf body;
         buf_init(&body, TILE_BODY_CAP);
         status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
-                           privileged, &body, err, sizeof err);
+                           privileged, flight, &body, err, sizeof err);
         if (status == PARITY_OK)
             status =
                 cache_fill_done(ctx->cache, flight, body.data ? body.data : "",

@@ -61,12 +61,12 @@ typedef struct cache_counters {
     uint64_t stores;      /* entries stored */
     uint64_t evictions;   /* entries dropped to stay within the bound */
     uint64_t invalidated; /* entries dropped because their data changed */
-    uint64_t stale_fills; /* fills not stored: their data changed meanwhile */
-    uint64_t
-        oversize;     /* fills not stored: larger than an eighth of the bound */
-    uint64_t entries; /* stored now */
-    uint64_t bytes;   /* stored now, as counted against the bound */
-    uint64_t max_bytes; /* the bound */
+    uint64_t stale_fills; /* fills not stored: data changed meanwhile */
+    uint64_t expired;     /* entries dropped: past their valid_until */
+    uint64_t oversize;    /* fills not stored: over an eighth of the bound */
+    uint64_t entries;     /* stored now */
+    uint64_t bytes;       /* stored now, as counted against the bound */
+    uint64_t max_bytes;   /* the bound */
 } cache_counters;
 
 /* A cache holding at most max_bytes of entries (0: store nothing); waiters
@@ -96,6 +96,12 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
                            bool use_stored, cache_outcome *outcome,
                            cache_entry **entry, cache_flight **flight,
                            char *err, size_t errlen);
+
+/* Limits the entry the fill will make to valid_until (seconds since the
+ * epoch; 0, the default, means until invalidated): a lookup after that time
+ * drops it and fills again. For answers that change with the date. Called
+ * by the filler only, before cache_fill_done. */
+void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until);
 
 /*
  * Finishes a fill with its answer: makes the entry (ETag, and gzip when it

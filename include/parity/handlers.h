@@ -14,6 +14,7 @@
 
 #include "parity/app.h"
 #include "parity/cache.h"
+#include "parity/coverage.h"
 #include "parity/db.h"
 #include "parity/http.h"
 #include "parity/params.h"
@@ -25,6 +26,7 @@ typedef struct handler_ctx {
     cache *cache;          /* the tile cache (tiles.h); cache_stats for /metrics */
     db_listener *listener; /* follows parity_data; the cache trusts stored
                               tiles only while it is connected */
+    coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 
 /* Takes a pooled connection; on failure answers 503 and returns the status. */

@@ -17,7 +17,13 @@
  * tile is dropped when a parity_data notice names data its layer depends on
  * (layers_tags_for_data), everything is dropped when the listener
  * reconnects (notices may have been missed), and while it is disconnected
- * the cache is bypassed. Thread-safe.
+ * the cache is bypassed. A tile of a daily layer (whose metrics count days
+ * to today) is kept only until the city's next midnight.
+ *
+ * For filtered layers a token is verified on every request (cached tile or
+ * not; 401 for a bad one) and keys its own entries, answered "private,
+ * no-store"; the categories asked for are checked when the tile is made
+ * (400 for an unknown one, never cached). Thread-safe.
  */
 #ifndef PARITY_TILES_H
 #define PARITY_TILES_H

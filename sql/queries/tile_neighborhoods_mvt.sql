@@ -1,22 +1,26 @@
 -- tile_neighborhoods_mvt: the neighborhoods of one XYZ tile as a Mapbox
--- Vector Tile (layer "neighborhoods", extent 4096, buffer 64 = 4/256).
+-- Vector Tile (layer "neighborhoods", extent 4096, buffer 64 = 4/256), each
+-- with its coverage metrics for the window and categories.
 --
 -- $1 z (int), $2 x (int), $3 y (int)
 -- $4 coordinate decimals (int; unused: MVT has its own 4096 grid, kept so
 --    every tile query takes the same parameters)
 -- $5 most features in one tile (int)
+-- $6 from (date or NULL), $7 to (date or NULL), $8 categories (text[] or
+--    NULL: all), $9 privileged (bool: small incident counts are shown)
 -- Result: one row, column mvt (bytea).
 --
 -- The same features and properties as tile_neighborhoods (see there): the
 -- same selection, cap and simplification, then ST_AsMVTGeom snaps them to
--- the tile's grid. Properties: id, name, population (absent when unknown).
+-- the tile's grid. The properties are built as the same jsonb object, which
+-- ST_AsMVT spreads into one MVT property per key (NULLs left out).
 WITH bounds AS (
     SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
            ST_TileEnvelope($1::int, $2::int, $3::int, margin => 4.0 / 256) AS clip,
            40075016.685578488 / (256 * 2 ^ $1::int) AS pixel,
            $4::int AS decimals
-), features AS (
-    SELECT n.id, n.name, n.population,
+), features AS MATERIALIZED (
+    SELECT n.id, n.name,
            ST_AsMVTGeom(ST_Simplify(ST_ClipByBox2D(n.geom_3857, b.clip),
                                     b.pixel / 2, true),
                         b.tile, 4096, 64, true) AS geom
@@ -27,6 +31,33 @@ WITH bounds AS (
     ORDER BY greatest(ST_XMax(n.geom_3857) - ST_XMin(n.geom_3857),
                       ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
     LIMIT $5::int
+), metrics AS MATERIALIZED (
+    SELECT m.*
+    FROM parity_coverage($6::date, $7::date, $8::text[], $9::boolean) m
+    WHERE EXISTS (SELECT 1 FROM features)
 )
-SELECT ST_AsMVT(f, 'neighborhoods', 4096, 'geom') AS mvt
-FROM (SELECT * FROM features WHERE geom IS NOT NULL ORDER BY id) f;
+SELECT ST_AsMVT(t, 'neighborhoods', 4096, 'geom') AS mvt
+FROM (SELECT f.geom,
+             jsonb_strip_nulls(jsonb_build_object(
+                     'id', f.id, 'name', f.name, 'population', m.population,
+                     'youth_population', m.youth_population, 'area_km2', m.area_km2,
+                     'events', m.events, 'attendance', m.attendance,
+                     'youth_attendance', m.youth_attendance, 'sites', m.sites,
+                     'programs', m.programs, 'last_event', m.last_event,
+                     'days_since_last_event', m.days_since_last_event,
+                     'events_per_1k', m.events_per_1k,
+                     'events_per_1k_youth', m.events_per_1k_youth,
+                     'walk_coverage', m.walk_coverage, 'access', m.access,
+                     'incidents', m.incidents, 'incident_rate_raw', m.incident_rate_raw,
+                     'incident_rate', m.incident_rate, 'suppressed', m.suppressed,
+                     'need', m.need, 'supply', m.supply, 'gap', m.gap,
+                     'need_share', m.need_share, 'event_share', m.event_share,
+                     'parity_ratio', m.parity_ratio, 'underserved', m.underserved,
+                     'gi_z', m.gi_z, 'gi_bin', m.gi_bin,
+                     'gi_label', parity_gi_label(m.gi_bin))
+                     || (coalesce(m.indicators, '{}'::jsonb)
+                         - 'population' - 'youth_population')) AS properties
+      FROM features f
+      LEFT JOIN metrics m ON m.id = f.id
+      WHERE f.geom IS NOT NULL
+      ORDER BY f.id) t;

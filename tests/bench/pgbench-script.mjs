@@ -13,10 +13,15 @@ if (!maxFeatures) {
   process.exit(2);
 }
 const tiles = fs.readFileSync(tilesFile, 'utf8').trim().split('\n').map((l) => l.split('\t').slice(0, 4));
+// $1..$5 become parameters as parity sends them; for layers with filters,
+// $6..$8 (from, to, categories) and $9 (privileged) are what parity sends
+// for a request without filters or token: NULL and false, written as
+// literals because a pgbench variable cannot hold SQL NULL.
 const names = ['z', 'x', 'y', 'decimals', 'max_features'];
+const fixed = { 6: 'NULL', 7: 'NULL', 8: 'NULL', 9: 'false' };
 const query = fs.readFileSync(queryFile, 'utf8')
   .split('\n').filter((l) => !/^\s*--/.test(l)).join('\n')
-  .replace(/\$([1-5])\b/g, (_, n) => `:${names[n - 1]}`)
+  .replace(/\$([1-9])\b/g, (_, n) => (n <= 5 ? `:${names[n - 1]}` : fixed[n]))
   .trim();
 
 const out = [`\\set max_features ${Number(maxFeatures)}`, `\\set i random(0, ${tiles.length - 1})`];

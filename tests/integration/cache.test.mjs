@@ -110,23 +110,29 @@ test('a cache hit returns exactly the bytes the database made', async () => {
   assert.equal(second.headers.etag, first.headers.etag);
   // The same query run by psql straight from sql/queries, outside parity.
   const text = fs.readFileSync(path.join(ROOT, 'sql/queries/tile_neighborhoods.sql'), 'utf8');
-  const [[expected]] = sql(db, `PREPARE t(int, int, int, int, int) AS ${text.replace(/;\s*$/, '')};\nEXECUTE t(${t.z}, ${t.x}, ${t.y}, 5, 20000)`);
+  const [[expected]] = sql(db, `PREPARE t(int, int, int, int, int, date, date, text[], boolean) AS ${text.replace(/;\s*$/, '')};\nEXECUTE t(${t.z}, ${t.x}, ${t.y}, 5, 20000, NULL, NULL, NULL, false)`);
   assert.equal(second.body.toString('utf8'), expected);
   assert.ok(JSON.parse(expected).features.length > 3);
 });
 
-test('the cache is keyed by tile, format and (for layers with filters) nothing else', async () => {
+test('the cache is keyed by tile, format and the normalized filters', async () => {
   const t = tilePath(14);
   assert.equal((await raw(a.url + t.path)).headers['x-parity-cache'], 'miss');
   // A neighbour tile and the MVT of the same tile are other entries.
   const other = `/tiles/neighborhoods/14/${t.x + 1}/${t.y}.geojson`;
   assert.equal((await raw(a.url + other)).headers['x-parity-cache'], 'miss');
   assert.equal((await raw(a.url + tilePath(14, 'mvt').path)).headers['x-parity-cache'], 'miss');
-  // The neighborhoods layer takes no filters: a date window is the same tile.
-  const filtered = await raw(`${a.url}${t.path}?from=2026-01-01&to=2026-06-30`);
-  assert.equal(filtered.headers['x-parity-cache'], 'hit');
-  // But a bad filter is still refused before the cache.
+  // Neighborhood tiles carry metrics of a window and categories: another
+  // window is another entry, the same filters written otherwise are not.
+  const window = await raw(`${a.url}${t.path}?from=2026-01-01&to=2026-06-30&category=reentry,prevention`);
+  assert.equal(window.headers['x-parity-cache'], 'miss');
+  const same = await raw(`${a.url}${t.path}?category=Prevention&to=2026-06-30&category=reentry&from=2026-01-01`);
+  assert.equal(same.headers['x-parity-cache'], 'hit');
+  assert.ok(same.body.equals(window.body));
+  assert.equal((await raw(a.url + t.path)).headers['x-parity-cache'], 'hit');
+  // A bad filter is refused before the cache, an unknown category when the tile is made.
   assert.equal((await raw(`${a.url}${t.path}?from=2026-13-01`)).status, 400);
+  assert.equal((await raw(`${a.url}${t.path}?category=astrology`)).status, 400);
 });
 
 test('a matching If-None-Match gets 304 with no body; the gzip variant has its own ETag', async () => {
@@ -242,6 +248,20 @@ test('a new event drops the neighborhood tiles (they depend on events) in both s
   for (const s of [a, b]) assert.equal(await untilState(s, t.path, 'miss'), 'miss');
 });
 
+test('a change of the analysis settings drops the neighborhood tiles (their metrics read them)', async () => {
+  const t = tilePath(14, 'geojson', [-84.42, 33.8]);
+  for (const s of [a, b]) {
+    await raw(s.url + t.path);
+    assert.equal((await raw(s.url + t.path)).headers['x-parity-cache'], 'hit');
+  }
+  parityOk(db, ['settings', 'set', 'walk_radius_m', '400']);
+  try {
+    for (const s of [a, b]) assert.equal(await untilState(s, t.path, 'miss'), 'miss');
+  } finally {
+    parityOk(db, ['settings', 'reset', 'walk_radius_m']);
+  }
+});
+
 test('a lost listener connection drops everything once it is back', async () => {
   const t = tilePath(16);
   await raw(a.url + t.path);
@@ -271,10 +291,23 @@ test('MVT tiles decode with GDAL to the same features and properties as the GeoJ
       // CLIP=NO: keep the tile's 64-unit buffer, as the GeoJSON tile keeps its 4/256.
       '-oo', `X=${m.x}`, '-oo', `Y=${m.y}`, '-oo', `Z=${m.z}`, '-oo', 'CLIP=NO', 'neighborhoods']));
     const geojson = JSON.parse((await raw(a.url + g.path)).body);
-    const props = (fc) => fc.features.map((f) => ({ id: f.properties.id, name: f.properties.name, population: f.properties.population ?? null }))
-      .sort((p, q) => p.id.localeCompare(q.id));
+    // Every property, the coverage metrics included: numbers travel as
+    // doubles in MVT, so they are compared to 1e-9 relative.
     assert.ok(geojson.features.length > 0);
-    assert.deepEqual(props(decoded), props(geojson), `z${z}`);
+    assert.equal(decoded.features.length, geojson.features.length, `z${z}`);
+    const wanted = new Map(geojson.features.map((f) => [f.properties.id, f.properties]));
+    for (const f of decoded.features) {
+      const got = { ...f.properties };
+      delete got.mvt_id;
+      for (const k of Object.keys(got)) if (got[k] === null) delete got[k];
+      const want = wanted.get(got.id);
+      assert.ok(want, `z${z}: ${got.id} is in the GeoJSON tile`);
+      assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `z${z} ${got.id}`);
+      for (const [k, v] of Object.entries(want)) {
+        if (typeof v === 'number') assert.ok(Math.abs(got[k] - v) <= 1e-9 * Math.max(1, Math.abs(v)), `z${z} ${got.id} ${k}: ${got[k]} vs ${v}`);
+        else assert.deepEqual(got[k], v, `z${z} ${got.id} ${k}`);
+      }
+    }
     // Geometry: each feature's bounds agree within a couple of pixels of a 256-pixel tile.
     const { west, east } = (() => { const n = 2 ** z; return { west: (m.x / n) * 360 - 180, east: ((m.x + 1) / n) * 360 - 180 }; })();
     const pixel = (east - west) / 256;
@@ -295,7 +328,9 @@ test('MVT tiles decode with GDAL to the same features and properties as the GeoJ
 test('TileJSON announces the MVT tiles and the layer fields', async () => {
   const r = JSON.parse((await raw(`${a.url}/tiles/neighborhoods.json`)).body);
   assert.deepEqual(r.mvt_tiles, ['/tiles/neighborhoods/{z}/{x}/{y}.mvt']);
-  assert.deepEqual(r.vector_layers[0].fields, { id: 'String', name: 'String', population: 'Number' });
+  const fields = r.vector_layers[0].fields;
+  for (const [k, v] of Object.entries({ id: 'String', name: 'String', population: 'Number', underserved: 'Boolean', gi_label: 'String' }))
+    assert.equal(fields[k], v, k);
 });
 
 test('--cache-size 0 stores nothing: every request runs the query', async () => {

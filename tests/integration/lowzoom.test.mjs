@@ -73,7 +73,8 @@ test('national tiles (z0-z4) of the 3,222 counties stay well under 1 MB', async 
     sizes[z] = largest;
   }
   console.log(`largest plain GeoJSON tile by zoom: ${JSON.stringify(sizes)}`);
-  for (let z = 0; z <= 4; z++) assert.ok(sizes[z] < 600_000, `z${z}: ${sizes[z]} bytes`);
+  // Each county also carries its coverage metrics (about 170 bytes).
+  for (let z = 0; z <= 4; z++) assert.ok(sizes[z] < 1_000_000, `z${z}: ${sizes[z]} bytes`);
   assert.ok(sizes[0] < 200_000, `z0: ${sizes[0]} bytes`);
 });
 

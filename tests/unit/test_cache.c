@@ -498,6 +498,9 @@ void test_tile_cache_keys_and_tags(void)
     CHECK(layers_tags_for_data("events") & tag);
     CHECK(layers_tags_for_data("sites") & tag);
     CHECK(!(layers_tags_for_data("tokens") & tag));
+    CHECK(layers_tags_for_data("analysis") & tag);   /* settings */
+    CHECK(layers_tags_for_data("indicators") & tag); /* metrics */
+    CHECK(n->daily); /* days since the last event count to today */
     /* Every layer has its own bit, and every format has a query or none. */
     uint64_t seen = 0;
     for (const layer_def *l = LAYERS; l->name; l++) {
@@ -507,4 +510,32 @@ void test_tile_cache_keys_and_tags(void)
         CHECK(layers_query(l, "mvt") == l->mvt_query);
         CHECK(layers_query(l, "png") == NULL);
     }
+}
+
+void test_cache_valid_until(void)
+{
+    cache *c = cache_new(1 << 20, 1000);
+    cache_outcome outcome;
+    cache_entry *e;
+    cache_flight *f;
+    char err[64];
+    /* One entry good until the far future, one whose day is already over. */
+    const char *keys[] = {"tomorrow", "yesterday"};
+    int64_t until[] = {(int64_t)time(NULL) + 86400, (int64_t)time(NULL) - 1};
+    for (int i = 0; i < 2; i++) {
+        CHECK(cache_lookup(c, keys[i], 1, true, &outcome, &e, &f, err,
+                           sizeof err) == PARITY_OK &&
+              outcome == CACHE_MISS);
+        cache_flight_set_valid_until(f, until[i]);
+        CHECK(cache_fill_done(c, f, "x", 1, "text/plain", false, &e, err,
+                              sizeof err) == PARITY_OK);
+        cache_entry_release(e);
+    }
+    CHECK(lookup(c, "tomorrow", &e) == CACHE_HIT);
+    cache_entry_release(e);
+    CHECK(lookup(c, "yesterday", &e) == CACHE_MISS);
+    cache_counters k;
+    cache_stats(c, &k);
+    CHECK(k.expired == 1 && k.entries == 1);
+    cache_free(c);
 }

@@ -21,7 +21,16 @@ void test_cache_disabled(void);
 void test_cache_single_flight(void);
 void test_cache_invalidation(void);
 void test_tile_cache_keys_and_tags(void);
+void test_cache_valid_until(void);
 void test_log_utc_fields(void);
+void test_stats_quantile_breaks(void);
+void test_stats_equal_breaks(void);
+void test_stats_jenks_by_hand(void);
+void test_stats_jenks_exhaustive(void);
+void test_stats_errors(void);
+void test_coverage_csv(void);
+void test_coverage_breaks(void);
+void test_coverage_cache(void);
 void test_validate_good_body(void);
 void test_validate_each_bad_field_named(void);
 void test_validate_cross_fields(void);
@@ -56,7 +65,16 @@ void test_field_text(void);
     TEST(test_cache_single_flight),         \
     TEST(test_cache_invalidation),          \
     TEST(test_tile_cache_keys_and_tags),    \
+    TEST(test_cache_valid_until),           \
     TEST(test_log_utc_fields),              \
+    TEST(test_stats_quantile_breaks),       \
+    TEST(test_stats_equal_breaks),          \
+    TEST(test_stats_jenks_by_hand),         \
+    TEST(test_stats_jenks_exhaustive),      \
+    TEST(test_stats_errors),                \
+    TEST(test_coverage_csv),                \
+    TEST(test_coverage_breaks),             \
+    TEST(test_coverage_cache),              \
     TEST(test_validate_good_body),          \
     TEST(test_validate_each_bad_field_named), \
     TEST(test_validate_cross_fields),       \
