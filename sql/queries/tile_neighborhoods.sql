@@ -17,7 +17,9 @@
 -- side (so strokes do not show seams) and simplified to half a pixel, in Web
 -- Mercator meters. Properties are the keys of a coverage row
 -- (docs/metrics.md) without the NULL ones, plus each imported indicator; the
--- metrics are computed only when the tile has features.
+-- metrics are looked up only when the tile has features, and computed once
+-- per request and state of the data for all tiles (parity_tile_metrics,
+-- migration 0006).
 -- tile_neighborhoods_mvt selects the same features with the same properties.
 WITH bounds AS (
     SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
@@ -35,8 +37,9 @@ WITH bounds AS (
                       ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
     LIMIT $5::int
 ), metrics AS MATERIALIZED (
-    SELECT m.*
-    FROM parity_coverage($6::date, $7::date, $8::text[], $9::boolean) m
+    SELECT m.id, m.properties
+    FROM parity_tile_metrics($6::date, $7::date, $8::text[], $9::boolean,
+                             (SELECT array_agg(id) FROM features)) m
     WHERE EXISTS (SELECT 1 FROM features)
 )
 SELECT '{"type":"FeatureCollection","features":['
@@ -44,25 +47,8 @@ SELECT '{"type":"FeatureCollection","features":['
               '{"type":"Feature","id":' || to_json(f.id)::text
               || ',"geometry":' || ST_AsGeoJSON(f.geom, $4::int)
               || ',"properties":'
-              || jsonb_strip_nulls(jsonb_build_object(
-                     'id', f.id, 'name', f.name, 'population', m.population,
-                     'youth_population', m.youth_population, 'area_km2', m.area_km2,
-                     'events', m.events, 'attendance', m.attendance,
-                     'youth_attendance', m.youth_attendance, 'sites', m.sites,
-                     'programs', m.programs, 'last_event', m.last_event,
-                     'days_since_last_event', m.days_since_last_event,
-                     'events_per_1k', m.events_per_1k,
-                     'events_per_1k_youth', m.events_per_1k_youth,
-                     'walk_coverage', m.walk_coverage, 'access', m.access,
-                     'incidents', m.incidents, 'incident_rate_raw', m.incident_rate_raw,
-                     'incident_rate', m.incident_rate, 'suppressed', m.suppressed,
-                     'need', m.need, 'supply', m.supply, 'gap', m.gap,
-                     'need_share', m.need_share, 'event_share', m.event_share,
-                     'parity_ratio', m.parity_ratio, 'underserved', m.underserved,
-                     'gi_z', m.gi_z, 'gi_bin', m.gi_bin,
-                     'gi_label', parity_gi_label(m.gi_bin))
-                     || (coalesce(m.indicators, '{}'::jsonb)
-                         - 'population' - 'youth_population'))::text
+              || (jsonb_build_object('id', f.id, 'name', f.name)
+                     || coalesce(m.properties, '{}'::jsonb))::text
               || '}', ',' ORDER BY f.id), '')
        || ']}' AS geojson
 FROM features f

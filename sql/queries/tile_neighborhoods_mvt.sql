@@ -32,31 +32,15 @@ WITH bounds AS (
                       ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
     LIMIT $5::int
 ), metrics AS MATERIALIZED (
-    SELECT m.*
-    FROM parity_coverage($6::date, $7::date, $8::text[], $9::boolean) m
+    SELECT m.id, m.properties
+    FROM parity_tile_metrics($6::date, $7::date, $8::text[], $9::boolean,
+                             (SELECT array_agg(id) FROM features)) m
     WHERE EXISTS (SELECT 1 FROM features)
 )
 SELECT ST_AsMVT(t, 'neighborhoods', 4096, 'geom') AS mvt
 FROM (SELECT f.geom,
-             jsonb_strip_nulls(jsonb_build_object(
-                     'id', f.id, 'name', f.name, 'population', m.population,
-                     'youth_population', m.youth_population, 'area_km2', m.area_km2,
-                     'events', m.events, 'attendance', m.attendance,
-                     'youth_attendance', m.youth_attendance, 'sites', m.sites,
-                     'programs', m.programs, 'last_event', m.last_event,
-                     'days_since_last_event', m.days_since_last_event,
-                     'events_per_1k', m.events_per_1k,
-                     'events_per_1k_youth', m.events_per_1k_youth,
-                     'walk_coverage', m.walk_coverage, 'access', m.access,
-                     'incidents', m.incidents, 'incident_rate_raw', m.incident_rate_raw,
-                     'incident_rate', m.incident_rate, 'suppressed', m.suppressed,
-                     'need', m.need, 'supply', m.supply, 'gap', m.gap,
-                     'need_share', m.need_share, 'event_share', m.event_share,
-                     'parity_ratio', m.parity_ratio, 'underserved', m.underserved,
-                     'gi_z', m.gi_z, 'gi_bin', m.gi_bin,
-                     'gi_label', parity_gi_label(m.gi_bin))
-                     || (coalesce(m.indicators, '{}'::jsonb)
-                         - 'population' - 'youth_population')) AS properties
+             (jsonb_build_object('id', f.id, 'name', f.name)
+                     || coalesce(m.properties, '{}'::jsonb)) AS properties
       FROM features f
       LEFT JOIN metrics m ON m.id = f.id
       WHERE f.geom IS NOT NULL

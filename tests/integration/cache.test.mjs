@@ -262,6 +262,31 @@ test('a change of the analysis settings drops the neighborhood tiles (their metr
   }
 });
 
+test('the neighborhood tiles of one window share one computation of their metrics', async () => {
+  const q = 'from=2026-02-01';
+  const request = '2026-02-01||*|false'; // how parity_tile_metrics names it (migration 0006)
+  const madeAt = () => sql(db, `SELECT made_at FROM tile_metrics_state WHERE request = '${request}'`).map((r) => r[0]);
+  const tiles = [[0, 0], [1, 0], [0, 1], [1, 1], [-1, 0], [0, -1]].map(([dx, dy]) => {
+    const { x, y } = lonLatToTile(...DOWNTOWN, 14);
+    return `/tiles/neighborhoods/14/${x + dx}/${y + dy}.geojson?${q}`;
+  });
+  for (const p of tiles.slice(0, 3)) assert.equal((await raw(a.url + p)).headers['x-parity-cache'], 'miss');
+  const first = madeAt();
+  assert.equal(first.length, 1, 'one computation kept for the window');
+  for (const p of tiles.slice(3)) assert.equal((await raw(b.url + p)).headers['x-parity-cache'], 'miss');
+  assert.deepEqual(madeAt(), first, 'the other tiles, on either server, read it');
+  // New data: the next tile of the window computes again.
+  sql(db, `INSERT INTO events (title, category, starts_at, geom) VALUES ('Memo test', 'prevention', '2026-03-01', ST_SetSRID(ST_MakePoint(${DOWNTOWN}), 4326))`);
+  const fresh = `/tiles/neighborhoods/13/${lonLatToTile(...DOWNTOWN, 13).x}/${lonLatToTile(...DOWNTOWN, 13).y}.geojson?${q}`;
+  const r = JSON.parse((await raw(a.url + fresh)).body);
+  assert.notDeepEqual(madeAt(), first);
+  // And its numbers are the coverage answer's (the API computes on its own).
+  const coverage = JSON.parse((await raw(`${a.url}/api/coverage?${q}`)).body);
+  const rows = new Map(coverage.neighborhoods.map((n) => [n.neighborhood.id, n]));
+  for (const f of r.features) assert.equal(f.properties.events ?? 0, rows.get(f.id).events ?? 0, f.id);
+  assert.ok(r.features.some((f) => f.properties.events > 0));
+});
+
 test('a lost listener connection drops everything once it is back', async () => {
   const t = tilePath(16);
   await raw(a.url + t.path);
