@@ -13,6 +13,10 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_utf8_published_cases(void);
+void test_utf8_every_code_point(void);
+void test_cors_policy(void);
+void test_metrics_exposition(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -25,6 +29,10 @@ void test_etag_matching(void);
     TEST(test_options_parse),               \
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
-    TEST(test_etag_matching),
+    TEST(test_etag_matching),               \
+    TEST(test_utf8_published_cases),        \
+    TEST(test_utf8_every_code_point),       \
+    TEST(test_cors_policy),                 \
+    TEST(test_metrics_exposition),
 
 #endif
