@@ -52,7 +52,17 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     if (status != PARITY_OK)
         return status;
     buf_reset(out);
-    if (db_result_rows(rows) == 1)
+    if (db_result_rows(rows) == 1 && db_result_columns(rows) >= 2 &&
+        !db_result_is_null(rows, 0, 1) &&
+        (binary ? db_result_value(rows, 0, 1)[0] == 1
+                : db_result_value(rows, 0, 1)[0] == 't'))
+        status = parity_fail(err, errlen, PARITY_ERR_TOO_LARGE,
+                             "tile %d/%u/%u of %s holds more than %d features "
+                             "(the server's --max-features); zoom in or "
+                             "narrow the filters",
+                             tile.z, tile.x, tile.y, layer->name,
+                             cfg->max_features);
+    else if (db_result_rows(rows) == 1)
         status = buf_append(out, db_result_value(rows, 0, 0),
                             db_result_length(rows, 0, 0));
     else

@@ -11,8 +11,11 @@
  *   $6 from (date or NULL), $7 to (date or NULL),
  *   $8 categories (text[] or NULL: all), $9 privileged (bool: the request
  *   carries a valid token, so sensitive details may be shown).
- * Each query returns one row with one column: the tile's bytes (GeoJSON
- * text, or MVT bytea). Thread-safe.
+ * Each query returns one row: first column the tile's bytes (GeoJSON text,
+ * or MVT bytea), and a second column `truncated` (bool): true when more
+ * than $5 features fall in the tile (the query keeps $5 + 1 to know). A
+ * truncated tile is refused with PARITY_ERR_TOO_LARGE rather than drawn
+ * with features silently missing. Thread-safe.
  */
 #ifndef PARITY_LAYERS_H
 #define PARITY_LAYERS_H
@@ -41,8 +44,10 @@ extern const layer_def LAYERS[];
 
 /*
  * Builds one tile of layer in format ("geojson" or "mvt") into out.
- * Returns PARITY_ERR_NOT_FOUND when the layer has no such format, or the
- * query's status with err set.
+ * Returns PARITY_ERR_NOT_FOUND when the layer has no such format,
+ * PARITY_ERR_TOO_LARGE when the tile holds more than cfg->max_features
+ * features (err says so and what to do), or the query's status with err
+ * set.
  */
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,

@@ -4,7 +4,8 @@
 -- $1 z (int), $2 x (int), $3 y (int)
 -- $4 coordinate decimals for this zoom (int, from tile_coordinate_decimals)
 -- $5 most features in one tile (int)
--- Result: one row, column geojson (text).
+-- Result: one row: geojson (text), truncated (bool: more than $5
+-- neighborhoods fall in the tile; the server then refuses the tile).
 --
 -- Every neighborhood whose exact geometry intersects the tile is kept; its
 -- geometry is clipped to the tile plus a buffer of 4/256 of the tile on each
@@ -21,7 +22,9 @@ WITH bounds AS (
     FROM neighborhoods n, bounds b
     WHERE n.geom_3857 && b.tile AND ST_Intersects(n.geom_3857, b.tile)
     ORDER BY n.id
-    LIMIT $5::int
+    LIMIT $5::int + 1
+), kept AS (
+    SELECT * FROM features ORDER BY id LIMIT $5::int
 )
 SELECT '{"type":"FeatureCollection","features":['
        || coalesce(string_agg(
@@ -31,6 +34,7 @@ SELECT '{"type":"FeatureCollection","features":['
               || jsonb_strip_nulls(jsonb_build_object(
                      'id', f.id, 'name', f.name, 'population', f.population))::text
               || '}', ',' ORDER BY f.id), '')
-       || ']}' AS geojson
-FROM features f
+       || ']}' AS geojson,
+       (SELECT count(*) FROM features) > $5::int AS truncated
+FROM kept f
 WHERE NOT ST_IsEmpty(f.geom);
