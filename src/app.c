@@ -513,8 +513,8 @@ static bool valid_text(const http_request *req, http_response *res)
 {
     if (!utf8_valid_str(req->path)) {
         respond_error(res, PARITY_ERR_INPUT,
-                      "the path is not valid UTF-8; percent-encode the UTF-8 "
-                      "bytes of each character",
+                      "the path is not valid UTF-8 (or holds %00); "
+                      "percent-encode the UTF-8 bytes of each character",
                       NULL);
         return false;
     }
@@ -523,8 +523,8 @@ static bool valid_text(const http_request *req, http_response *res)
             !utf8_valid_str(req->args[i].value)) {
             char msg[160];
             snprintf(msg, sizeof msg,
-                     "query parameter %zu is not valid UTF-8; percent-encode "
-                     "the UTF-8 bytes of each character",
+                     "query parameter %zu is not valid UTF-8 (or holds %%00); "
+                     "percent-encode the UTF-8 bytes of each character",
                      i + 1);
             respond_error(res, PARITY_ERR_INPUT, msg, NULL);
             return false;
@@ -572,6 +572,11 @@ static void dispatch(app *a, const http_request *req, http_response *res)
     char err[256];
     parity_status status = route_parse(req->path, a->cfg.max_zoom, &r, err, sizeof err);
     if (status != PARITY_OK) {
+        /* Counted under the route the path was meant for. */
+        if (!strncmp(req->path, "/tiles/", 7))
+            res->route_name = ROUTE_NAMES[ROUTE_TILE];
+        else if (!strncmp(req->path, "/api/", 5))
+            res->route_name = ROUTE_NAMES[ROUTE_API];
         respond_error(res, status, err, NULL);
         return;
     }

@@ -544,6 +544,22 @@ static void *watchdog_main(void *arg)
     }
 }
 
+/* Percent-decoding of the path and query arguments: libmicrohttpd's own,
+ * except that a decoded NUL (%00) would silently cut the text short
+ * ("/index.html%00.png" served index.html, "from=2026-01-01%00x" read as a
+ * date), so it becomes 0xC0, a byte that is never valid UTF-8: the request
+ * is then refused with 400 where text is checked (app.c). */
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
+{
+    (void)cls;
+    (void)connection;
+    size_t len = MHD_http_unescape(text);
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\0')
+            text[i] = (char)0xc0;
+    return len;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -655,6 +671,7 @@ http_server *http_server_start(const http_server_config *cfg,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notify, server,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U,
         MHD_OPTION_END);
     if (!server->daemon) {
