@@ -4,6 +4,10 @@
 // headers, and secrets that must never reach the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freshDatabase, get, loadDemo, parity, sql, startServer } from './lib.mjs';
 import { dbChecksum, rawHttp } from './robust.mjs';
 
@@ -129,6 +133,31 @@ test('`..` and its encodings in static paths: 404 (400 when not even UTF-8), and
     assert.doesNotMatch(r.body, /ELF|parity - build|\[core\]/, target);
   }
   assert.equal((await rawHttp(server.port, ['GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])).status, 200);
+});
+
+test('links out of the web root and FIFOs in it are never followed or waited on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-webroot-'));
+  fs.mkdirSync(path.join(dir, 'web'));
+  fs.writeFileSync(path.join(dir, 'web', 'index.html'), '<!doctype html><title>ok</title>');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'outside the web root');
+  fs.symlinkSync('..', path.join(dir, 'web', 'up'));
+  fs.symlinkSync('../secret.txt', path.join(dir, 'web', 'secret.txt'));
+  execFileSync('mkfifo', [path.join(dir, 'web', 'pipe.js')]);
+  const s = await startServer(db, { args: ['--web-root', path.join(dir, 'web')] });
+  try {
+    assert.equal((await get(`${s.url}/index.html`)).status, 200);
+    for (const target of ['/up/secret.txt', '/secret.txt', '/up/web/index.html']) {
+      const r = await get(s.url + target);
+      assert.equal(r.status, 404, target);
+      assert.doesNotMatch(r.text, /outside the web root/);
+    }
+    const started = Date.now();
+    assert.equal((await get(`${s.url}/pipe.js`)).status, 404);
+    assert.ok(Date.now() - started < 2000);
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('invalid UTF-8 in the path, a query parameter or a body: 400 saying so', async () => {
