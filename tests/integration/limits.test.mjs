@@ -11,15 +11,19 @@ import { openSocket, rawHttp, sleep } from './robust.mjs';
 const db = freshDatabase('it_limits');
 const ATLANTA = path.join(SHARED, 'neighborhoods/atlanta.geojson');
 let server;
+let slow; // short idle and request timeouts: only for the tests of those
 
 before(async () => {
   parityOk(db, ['import', 'boundaries', '--quiet', ATLANTA]);
   server = await startServer(db, {
-    args: ['--body-limit', '2k', '--header-limit', '4k', '--max-zoom', '16', '--max-features', '3',
-      '--idle-timeout', '2', '--request-timeout', '3'],
+    args: ['--body-limit', '2k', '--header-limit', '4k', '--max-zoom', '16', '--max-features', '3'],
   });
+  slow = await startServer(db, { args: ['--idle-timeout', '2', '--request-timeout', '3'] });
 });
-after(async () => server && (await server.stop()));
+after(async () => {
+  if (server) await server.stop();
+  if (slow) await slow.stop();
+});
 
 const GET = (target, extra = '') => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}Connection: close\r\n\r\n`;
 
@@ -141,13 +145,13 @@ test('--per-client-limit: one address past it gets 429; another address is still
 
 test('--idle-timeout: a connection that sends nothing is closed after it', async () => {
   const started = Date.now();
-  const idle = await rawHttp(server.port, [], { timeoutMs: 8000 });
+  const idle = await rawHttp(slow.port, [], { timeoutMs: 8000 });
   const ms = Date.now() - started;
   assert.ok(idle.closed, 'closed by the server');
   assert.ok(ms >= 1500 && ms < 5000, `closed after ${ms} ms (idle timeout 2 s)`);
   // A keep-alive connection after its answer: the same.
   const t0 = Date.now();
-  const kept = await rawHttp(server.port, ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'], { timeoutMs: 8000 });
+  const kept = await rawHttp(slow.port, ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'], { timeoutMs: 8000 });
   assert.equal(kept.status, 200);
   assert.ok(kept.closed && Date.now() - t0 >= 1500, 'kept open until the idle timeout');
 });
@@ -155,7 +159,7 @@ test('--idle-timeout: a connection that sends nothing is closed after it', async
 test('--request-timeout: slow headers (a byte every 0.4 s, under the idle timeout) get 408 and are closed', async () => {
   const bytes = [...GET('/healthz', `X-Slow: ${'s'.repeat(40)}\r\n`)];
   const started = Date.now();
-  const r = await rawHttp(server.port, bytes, { gapMs: 400, timeoutMs: 15_000 });
+  const r = await rawHttp(slow.port, bytes, { gapMs: 400, timeoutMs: 15_000 });
   const ms = Date.now() - started;
   assert.equal(r.status, 408);
   assert.match(JSON.parse(r.body).error.message, /did not arrive within 3 s/);
@@ -167,7 +171,7 @@ test('--request-timeout: slow headers (a byte every 0.4 s, under the idle timeou
 test('--request-timeout: a slow body gets 408 and is closed', async () => {
   const head = 'POST /api/anything HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n';
   const started = Date.now();
-  const r = await rawHttp(server.port, [head, ...'{"a":"'.concat('b'.repeat(92), '"}')], { gapMs: 400, timeoutMs: 15_000 });
+  const r = await rawHttp(slow.port, [head, ...'{"a":"'.concat('b'.repeat(92), '"}')], { gapMs: 400, timeoutMs: 15_000 });
   assert.equal(r.status, 408);
   assert.ok(r.closed);
   assert.ok(Date.now() - started < 5000);
