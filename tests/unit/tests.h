@@ -17,6 +17,11 @@ void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
 void test_metrics_exposition(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -33,6 +38,11 @@ void test_metrics_exposition(void);
     TEST(test_utf8_published_cases),        \
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
-    TEST(test_metrics_exposition),
+    TEST(test_metrics_exposition),          \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
