@@ -16,13 +16,15 @@ let server;
 
 before(async () => {
   loadDemo(db);
-  // A row in every table, so a successful injection would show.
+  // The demo city fills partners, programs, sites and events; a row in the
+  // other tables too, so a successful injection anywhere would show.
   sql(db, `INSERT INTO partners (name, kind) VALUES ('Test partner', 'nonprofit');
-    INSERT INTO programs (name, partner_id, category) SELECT 'Test program', id, 'prevention' FROM partners;
-    INSERT INTO sites (program_id, name, geom) SELECT id, 'Test site', ST_SetSRID(ST_MakePoint(-86.80, 33.52), 4326) FROM programs;
-    INSERT INTO events (title, program_id, category, starts_at, geom)
-      SELECT 'Test event', id, 'prevention', '2026-05-01', ST_SetSRID(ST_MakePoint(-86.81, 33.51), 4326) FROM programs;
+    INSERT INTO programs (name, partner_id, category) SELECT 'Test program', id, 'prevention' FROM partners WHERE name = 'Test partner';
     INSERT INTO api_tokens (name, token_hash) VALUES ('test', sha256('not-a-real-token'));`);
+  const [counts] = sql(db, `SELECT (SELECT count(*) FROM partners), (SELECT count(*) FROM programs),
+    (SELECT count(*) FROM sites), (SELECT count(*) FROM events), (SELECT count(*) FROM neighborhoods),
+    (SELECT count(*) FROM api_tokens)`);
+  assert.ok(counts.every((n) => Number(n) > 0), `rows in every table: ${counts}`);
   server = await startServer(db);
 });
 after(async () => server && (await server.stop()));
@@ -94,6 +96,30 @@ test('SQL-injection strings in every parameter and path segment: 400 or 404, nev
   assert.deepEqual(dbChecksum(db), before, 'every table as it was');
   assert.equal((await get(`${server.url}/readyz`)).status, 200);
   assert.doesNotMatch(server.log(), /level=error/, 'no query failed on the way');
+});
+
+test('SQL-injection strings in imported rows are stored as text, nothing else changes', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-inject-'));
+  try {
+    const names = INJECTIONS.filter((x) => !x.includes('\u0000'));
+    const quote = (v) => `"${v.replace(/"/g, '""')}"`;
+    const lines = ['site_id,name,program,category,address,lon,lat'];
+    names.forEach((n, i) => lines.push([`INJ${i}`, quote(n), 'Test program', 'prevention', quote(n), '-86.8', '33.5'].join(',')));
+    const file = path.join(dir, 'inject.csv');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const before = dbChecksum(db);
+    const r = parity(db, ['import', 'sites', '--quiet', file]);
+    assert.equal(r.status, 0, r.stderr);
+    const after = dbChecksum(db);
+    for (const t of Object.keys(before)) {
+      if (!['sites', 'data_versions', 'seq:sites_id_seq'].includes(t)) assert.equal(after[t], before[t], t);
+    }
+    const stored = sql(db, "SELECT name, address FROM sites WHERE source = 'inject.csv' ORDER BY external_id COLLATE \"C\"");
+    const expected = names.map((n, i) => [`INJ${i}`, n]).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, n]) => [n, n]);
+    assert.deepEqual(stored, expected);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const ESCAPES = [
