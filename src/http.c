@@ -560,7 +560,8 @@ static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
     return len;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void
+mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char msg[512];
