@@ -19,6 +19,8 @@ struct db_conn {
     unsigned char *prepared; /* one flag per sql_queries entry */
     int deadline_ms;         /* client-side wait for any answer, 0: none */
     bool broken;             /* gave up waiting: never to be used again */
+    char constraint[64];     /* of the last failed query, or "" */
+    char column[64];
 };
 
 /* How much longer than the server's statement_timeout the client waits
@@ -229,7 +231,15 @@ static PGresult *collect(db_conn *conn, int sent, parity_status *status,
                               conn->deadline_ms);
         return NULL;
     }
+    conn->constraint[0] = conn->column[0] = '\0';
     if (!res || result_failed(res)) {
+        /* Which constraint or column failed, for the caller to name. */
+        const char *constraint =
+            res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+        const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+        snprintf(conn->constraint, sizeof conn->constraint, "%s",
+                 constraint ? constraint : "");
+        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
         *status = status_of_result(conn->pg, res, err, errlen);
         PQclear(res);
         return NULL;
@@ -253,7 +263,13 @@ static parity_status finish_query(db_conn *conn, PGresult *res,
                                   db_result **out, char *err, size_t errlen)
 {
     ExecStatusType st = PQresultStatus(res);
+    conn->constraint[0] = conn->column[0] = '\0';
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+        snprintf(conn->constraint, sizeof conn->constraint, "%s",
+                 constraint ? constraint : "");
+        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
         parity_status status = status_of_result(conn->pg, res, err, errlen);
         PQclear(res);
         return status;
@@ -351,6 +367,10 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
         return status;
     return finish_query(conn, res, out, err, errlen);
 }
+
+const char *db_error_constraint(const db_conn *conn) { return conn->constraint; }
+
+const char *db_error_column(const db_conn *conn) { return conn->column; }
 
 /* ---- results ----------------------------------------------------------- */
 

@@ -30,8 +30,8 @@ void respond_json(http_response *res, int http_status, json_object *obj)
     json_object_put(obj);
 }
 
-static void error_answer(http_response *res, int code, const char *name,
-                         const char *message, json_object *fields)
+static void error_body(http_response *res, int code, const char *name,
+                       const char *message, json_object *fields)
 {
     json_object *error = json_object_new_object();
     json_object_object_add(error, "status", json_object_new_int(code));
@@ -53,14 +53,21 @@ static void error_answer(http_response *res, int code, const char *name,
 void respond_error(http_response *res, parity_status status,
                    const char *message, json_object *fields)
 {
-    error_answer(res, parity_status_http(status), parity_status_name(status),
-                 message, fields);
+    error_body(res, parity_status_http(status), parity_status_name(status),
+               message, fields);
 }
 
 void respond_error_http(http_response *res, int http_status, const char *code,
                         const char *message)
 {
-    error_answer(res, http_status, code, message, NULL);
+    error_body(res, http_status, code, message, NULL);
+}
+
+void respond_method_not_allowed(http_response *res, const char *message,
+                                const char *allow)
+{
+    error_body(res, 405, "method_not_allowed", message, NULL);
+    res->allow = allow;
 }
 
 void respond_etag(const void *data, size_t len, char out[48])

@@ -69,6 +69,12 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
                            const char *const *params, db_result **out,
                            char *err, size_t errlen);
 
+/* After a failed query on conn: the name of the constraint it violated, and
+ * the column a NOT NULL violation names ("" when the server gave none).
+ * Valid until the next query on conn. */
+const char *db_error_constraint(const db_conn *conn);
+const char *db_error_column(const db_conn *conn);
+
 /* Prepares every query of sql/queries now, so a broken query fails at
  * start-up; err names the query. */
 parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen);
@@ -96,9 +102,9 @@ void db_result_free(db_result *result);
  * break. An idle connection whose server closed it (a database restart) is
  * noticed when it is taken, without a round trip, and replaced by a fresh
  * one; a server that dies during a query fails that query with
- * PARITY_ERR_UNAVAILABLE (the caller answers 503). db_pool_acquire waits up to acquire_timeout_ms for a free slot and
- * gives PARITY_ERR_UNAVAILABLE (database down) or PARITY_ERR_TIMEOUT (pool
- * exhausted). Each new connection runs db_prepare_all when prepare is true.
+ * PARITY_ERR_UNAVAILABLE (the caller answers 503). db_pool_acquire waits
+ * up to acquire_timeout_ms for a free slot and gives PARITY_ERR_UNAVAILABLE
+ * (database down) or PARITY_ERR_TIMEOUT (pool exhausted). Each new connection runs db_prepare_all when prepare is true.
  */
 db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
                      int acquire_timeout_ms, bool prepare);

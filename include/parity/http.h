@@ -72,11 +72,12 @@ typedef struct http_response {
     char location[256];          /* Location for 201, or "" */
     int retry_after;             /* seconds for 503, 0 for none */
     const char *allow_origin;    /* CORS: the origin to allow, or NULL */
+    const char *allow;           /* Allow for 405 ("GET, HEAD, POST"), or NULL */
+    const char *www_authenticate;/* WWW-Authenticate for 401, or NULL */
     const char *cache_state;     /* "hit", "miss" or NULL, for the access log */
     const char *allow_methods;   /* CORS preflight: Access-Control-Allow-Methods */
     const char *allow_headers;   /* CORS preflight: Access-Control-Allow-Headers */
     int max_age;                 /* CORS preflight: Access-Control-Max-Age, 0 none */
-    const char *allow;           /* Allow (for 405), or NULL */
     bool close;                  /* close the connection after this answer */
     const char *route_name;      /* static route label for logs and metrics */
 } http_response;

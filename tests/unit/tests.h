@@ -17,6 +17,14 @@ void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
 void test_metrics_exposition(void);
+void test_validate_good_body(void);
+void test_validate_each_bad_field_named(void);
+void test_validate_cross_fields(void);
+void test_validate_json_errors(void);
+void test_validate_timestamps(void);
+void test_token_hash_vectors(void);
+void test_token_generate_and_parse(void);
+void test_token_hash_in(void);
 void test_field_iso8601(void);
 void test_field_format(void);
 void test_field_compare(void);
@@ -39,6 +47,14 @@ void test_field_text(void);
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
     TEST(test_metrics_exposition),          \
+    TEST(test_validate_good_body),          \
+    TEST(test_validate_each_bad_field_named), \
+    TEST(test_validate_cross_fields),       \
+    TEST(test_validate_json_errors),        \
+    TEST(test_validate_timestamps),         \
+    TEST(test_token_hash_vectors),          \
+    TEST(test_token_generate_and_parse),    \
+    TEST(test_token_hash_in),               \
     TEST(test_field_iso8601),               \
     TEST(test_field_format),                \
     TEST(test_field_compare),               \
