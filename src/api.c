@@ -7,3 +7,8 @@ const api_collection API_COLLECTIONS[] = {
     {"programs", api_programs_handle},     {"partners", api_partners_handle},
     {"categories", api_categories_handle}, {NULL, NULL},
 };
+
+const api_resource *const API_RESOURCES[] = {
+    &API_RESOURCE_SITES,    &API_RESOURCE_EVENTS,     &API_RESOURCE_PROGRAMS,
+    &API_RESOURCE_PARTNERS, &API_RESOURCE_CATEGORIES, NULL,
+};
