@@ -5,11 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHARED, get, parityOk, startServer } from './lib.mjs';
+import { SHARED, get, parityOk, sql, startServer } from './lib.mjs';
 import { holdLock, lockWaiters, privateCluster, sleep } from './robust.mjs';
 
 let cluster;
 let db;
+let token;
 const ATLANTA = path.join(SHARED, 'neighborhoods/atlanta.geojson');
 // Statement timeout 1 s: the client gives up 2 s after it (db.h), the pool
 // wait is 1 s; an answer must come well within these.
@@ -21,6 +22,7 @@ before(() => {
   db = cluster.conninfo;
   parityOk(db, ['db', 'migrate']);
   parityOk(db, ['import', 'boundaries', '--quiet', ATLANTA]);
+  token = parityOk(db, ['token', 'create', 'faults']).stdout.trim();
 });
 after(() => cluster && cluster.destroy());
 
@@ -178,4 +180,60 @@ test('a restart behind a warm pool: the pooled connections that died are replace
   } finally {
     assert.equal(await server.stop(), 0);
   }
+});
+
+test('writes while the database goes away and comes back: every 201 is stored, every failure is a 503 that says so', async () => {
+  const server = await startServer(db, { args: TIMEOUTS });
+  const results = [];
+  let running = true;
+  let phase = 'before';
+  let n = 0;
+  const writers = Array.from({ length: 4 }, async (_, w) => {
+    while (running) {
+      const name = `Fault writer ${w}-${n++}`;
+      const started = Date.now();
+      const at = phase;
+      try {
+        const r = await fetch(`${server.url}/api/partners`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ name, kind: 'community' }),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const text = await r.text();
+        results.push({ name, phase: at, status: r.status, ms: Date.now() - started, retryAfter: r.headers.get('retry-after'), text });
+      } catch (e) {
+        results.push({ name, phase: at, status: 0, ms: Date.now() - started, error: String(e) });
+      }
+      if (results.at(-1).status !== 201) await sleep(20);
+    }
+  });
+  try {
+    await sleep(800);
+    phase = 'down';
+    cluster.stop();
+    await sleep(2000);
+    cluster.start();
+    phase = 'after';
+    await waitFor(() => results.filter((r) => r.phase === 'after' && r.status === 201).length >= 20, 15_000, '201s again');
+  } finally {
+    running = false;
+    await Promise.all(writers);
+    assert.equal(await server.stop(), 0);
+  }
+  const stored = new Set(sql(db, "SELECT name FROM partners WHERE name LIKE 'Fault writer %'").map((r) => r[0]));
+  const acknowledged = results.filter((r) => r.status === 201);
+  const refused = results.filter((r) => r.status !== 201);
+  assert.ok(acknowledged.filter((r) => r.phase === 'before').length > 5, 'writes went through before');
+  assert.ok(refused.length > 0, 'some writes met the database away');
+  for (const r of acknowledged) assert.ok(stored.has(r.name), `acknowledged but missing: ${r.name}`);
+  for (const r of refused) {
+    assert.equal(r.status, 503, `${r.name}: ${r.status} ${r.text ?? r.error}`);
+    assert.ok(Number(r.retryAfter) >= 1);
+    assert.ok(r.ms < BOUND_MS, `${r.name} answered after ${r.ms} ms`);
+  }
+  // Nothing stored that was not asked for, and nothing twice.
+  const asked = new Set(results.map((r) => r.name));
+  for (const name of stored) assert.ok(asked.has(name), name);
+  assert.equal(Number(sql(db, "SELECT count(*) - count(DISTINCT name) FROM partners")[0][0]), 0);
 });

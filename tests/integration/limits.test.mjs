@@ -39,6 +39,8 @@ test('every limit has a default, a setting and an environment variable in --help
     ['--statement-timeout MS', '5000', 'PARITY_STATEMENT_TIMEOUT_MS'],
     ['--max-zoom Z', '22', 'PARITY_MAX_ZOOM'],
     ['--max-features N', '20000', 'PARITY_MAX_FEATURES'],
+    ['--page-size N', '100', 'PARITY_PAGE_SIZE'],
+    ['--max-page-size N', '1000', 'PARITY_MAX_PAGE_SIZE'],
   ]) {
     const line = help.split('\n').find((l) => l.trimStart().startsWith(flag));
     assert.ok(line, `${flag} in --help`);
@@ -208,6 +210,22 @@ test('--max-features: a tile with more features than the cap is refused with 413
     }
   }
   assert.ok(refused > 0 && served > 0, `refused ${refused}, served ${served}`);
+});
+
+test('--max-page-size: a larger limit gets 400 naming it; --page-size is the default', async () => {
+  const s = await startServer(db, { args: ['--page-size', '2', '--max-page-size', '3'] });
+  try {
+    const first = await get(`${s.url}/api/categories`);
+    assert.equal(first.status, 200);
+    assert.equal(first.json.limit, 2);
+    assert.equal(first.json.items.length, 2);
+    assert.equal((await get(`${s.url}/api/categories?limit=3`)).json.items.length, 3);
+    const over = await get(`${s.url}/api/categories?limit=4`);
+    assert.equal(over.status, 400);
+    assert.equal(over.json.error.message, 'limit: a whole number from 1 to 3');
+  } finally {
+    await s.stop();
+  }
 });
 
 test('more than 64 query parameters get 400', async () => {

@@ -9,9 +9,11 @@ import { metricValue, parsePrometheus, sleep } from './robust.mjs';
 
 const db = freshDatabase('it_metrics');
 let server;
+let token;
 
 before(async () => {
   parityOk(db, ['import', 'boundaries', '--quiet', path.join(SHARED, 'neighborhoods/atlanta.geojson')]);
+  token = parityOk(db, ['token', 'create', 'metrics']).stdout.trim();
   server = await startServer(db, { args: ['--pool-size', '5'] });
 });
 after(async () => server && (await server.stop()));
@@ -37,6 +39,12 @@ test('counters move by exactly the requests made, by route kind and status', asy
   assert.equal((await get(`${server.url}/healthz`)).status, 200);
   assert.equal((await get(`${server.url}/healthz`)).status, 200);
   assert.equal((await fetch(`${server.url}/healthz`, { method: 'DELETE' })).status, 405);
+  const post = (body, auth) => fetch(`${server.url}/api/partners`, {
+    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...auth },
+  });
+  assert.equal((await post({ name: 'Metrics partner', kind: 'faith' }, { authorization: `Bearer ${token}` })).status, 201);
+  assert.equal((await post({ name: 'Metrics partner 2', kind: 'faith' }, {})).status, 401);
+  assert.equal((await get(`${server.url}/api/partners?limit=0`)).status, 400);
   const after = await scrape();
   const delta = (route, status) => requests(after, route, status) - requests(before, route, status);
   assert.equal(delta('tile', 200), 3);
@@ -46,6 +54,9 @@ test('counters move by exactly the requests made, by route kind and status', asy
   assert.equal(delta('healthz', 200), 2);
   assert.equal(delta('healthz', 405), 1);
   assert.equal(delta('metrics', 200), 1, 'the first scrape, counted once it was answered');
+  assert.equal(delta('api', 201), 1);
+  assert.equal(delta('api', 401), 1);
+  assert.equal(delta('api', 400), 1);
   // The histogram counts the same requests; buckets are cumulative.
   assert.equal(histogramCount(after, 'tile') - histogramCount(before, 'tile'), 5);
   assert.equal(histogramCount(after, 'healthz') - histogramCount(before, 'healthz'), 3);
@@ -71,8 +82,14 @@ test('gauges: pool, database, data versions (read back from PostgreSQL), connect
   assert.ok(metricValue(m, 'parity_db_pool_in_use') >= 0 && metricValue(m, 'parity_db_pool_in_use') <= 5);
   assert.equal(metricValue(m, 'parity_db_pool_waiting'), 0);
   assert.equal(metricValue(m, 'parity_database_up'), 1);
-  for (const [layer, version] of sql(db, 'SELECT layer, version FROM data_versions')) {
-    assert.equal(metricValue(m, 'parity_data_version', { layer }), Number(version), layer);
+  // Every layer's version as PostgreSQL has it, within the monitor's period.
+  const versionsMatch = (scraped) =>
+    sql(db, 'SELECT layer, version FROM data_versions').every(
+      ([layer, version]) => metricValue(scraped, 'parity_data_version', { layer }) === Number(version));
+  for (let i = 0; !versionsMatch(m); i++) {
+    assert.ok(i < 30, 'the data versions reached /metrics');
+    await sleep(100);
+    m = await scrape();
   }
   // A change in the database shows within the monitor's period.
   sql(db, "UPDATE neighborhoods SET name = name || '' WHERE id = (SELECT min(id) FROM neighborhoods)");

@@ -197,6 +197,20 @@ test('invalid UTF-8 in the path, a query parameter or a body: 400 saying so', as
   const r = await fetch(`${server.url}/api/sites`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
   assert.equal(r.status, 400);
   assert.equal((await r.json()).error.message, 'the request body is not valid UTF-8 (at byte 9)');
+  // An unknown field with a long name of two-byte characters is named in
+  // the 400, cut at a character boundary: the answer stays valid UTF-8.
+  const token = parity(db, ['token', 'create', 'utf8-cut']).stdout.trim();
+  const long = 'a' + 'é'.repeat(40);
+  const cut = await fetch(`${server.url}/api/partners`, {
+    method: 'POST',
+    body: JSON.stringify({ [long]: 1, name: 'x', kind: 'faith' }),
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+  });
+  assert.equal(cut.status, 400);
+  const bytes = new Uint8Array(await cut.arrayBuffer());
+  const answer = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  assert.deepEqual(Object.values(answer.error.fields), ['is not a field of this record']);
+  assert.ok(long.startsWith(Object.keys(answer.error.fields)[0]));
   // Valid UTF-8 passes.
   assert.equal((await get(`${server.url}/healthz?note=${encodeURIComponent('Niño Jesús')}`)).status, 200);
 });
