@@ -83,11 +83,14 @@ run: deps
 	scripts/run.sh
 
 # `make test`: the whole suite against a throwaway private PostGIS, then the
-# unit and integration suites again with the ASan+UBSan build (build/san);
-# the last line is `N passed, N failed` over both.
+# unit and integration suites again with the ASan+UBSan build (build/san),
+# then each fuzz target for 10 s (build/fuzz); the last line is
+# `N passed, N failed` over all of them.
 test: deps
+	scripts/deps.sh fuzz
 	$(MAKE) all web $(BUILD)/test-unit
 	$(MAKE) SAN=1 all build/san/test-unit
+	$(MAKE) FUZZ=1 fuzz-build
 	tests/run.sh
 
 bench: deps

@@ -9,20 +9,22 @@
 #                UndefinedBehaviorSanitizer build (build/san, `make SAN=1`);
 #                every sanitizer report written by any parity process (the
 #                servers the tests start too) counts as one more failure
+#   fuzz         every libFuzzer target (build/fuzz, `make FUZZ=1
+#                fuzz-build`) for PARITY_FUZZ_SECONDS each (default 10)
 # and prints, as its last line, the total: `N passed, N failed`.
 # Exit status: non-zero on any failure.
 #
 # Environment: PARITY_SHARED_DATA (default ../shared/data), PARITY_BUILD
 # (default build), PARITY_SAN_BUILD (default build/san), PARITY_SUITES
-# (default "unit integration browser san-unit san-integration"; a san-*
-# suite fails when build/san has not been built).
+# (default "unit integration browser san-unit san-integration fuzz"; a
+# san-* or fuzz suite fails when its build is missing).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${PARITY_BUILD:-build}
 san_build=${PARITY_SAN_BUILD:-build/san}
-suites=${PARITY_SUITES:-unit integration browser san-unit san-integration}
+suites=${PARITY_SUITES:-unit integration browser san-unit san-integration fuzz}
 instance=${PARITY_PG_INSTANCE:-test}
 export PARITY_BIN="$root/$build/parity"
 export PARITY_WEB_ROOT="$root/build/web"
@@ -157,6 +159,16 @@ for suite in $suites; do
             wait "$server_pid" 2>/dev/null
             server_pid=
         fi
+        ;;
+    fuzz)
+        log="$artifacts/fuzz.log"
+        FUZZ_SECONDS=${PARITY_FUZZ_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
+        grep -E '^not ok' -A3 "$log"
+        line=$(tail -1 "$log")
+        passed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+        failed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+        if [ -z "$passed" ]; then passed=0; failed=1; tail -5 "$log"; fi
+        count fuzz "$passed" "$failed"
         ;;
     *)
         echo "tests: unknown suite $suite" >&2

@@ -25,9 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const char *p = r.name; *p; p++)
             FUZZ_CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
                        *p == '_' || *p == '-');
+        /* Ids: letters, digits, -, _ and spaces (category ids such as
+         * "community engagement"); still nothing SQL could read as syntax,
+         * and they are bound parameters anyway. */
         for (const char *p = r.id; *p; p++)
             FUZZ_CHECK((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                       (*p >= '0' && *p <= '9') || *p == '_' || *p == '-');
+                       (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+                       *p == ' ');
     }
     free(path);
     return 0;
