@@ -140,7 +140,7 @@ check(other === 0, `only 2xx/3xx and 503 answers (${other} others)`);
 check(socketErrors === 0, `no socket errors or timeouts (${socketErrors})`);
 check(Number(rssEnd) < Number(rssStart) * 2 + 64 * 1024, `memory bounded: VmRSS ${rssStart} kB -> ${rssEnd} kB`);
 check(first503 === null || (first503 >= Number(stoppedAt) - 0.5 && last503 <= Number(startedAt) + 5),
-  `503 only while the database was away (${first503 === null ? 'none' : `first ${(first503 - stoppedAt).toFixed(2)} s after its stop, last ${(last503 - startedAt).toFixed(2)} s after its start`})`);
+  `503 only while the database was away (${first503 === null ? 'none' : `first ${(first503 - stoppedAt).toFixed(2)} s after the stop began, last ${Math.abs(last503 - startedAt).toFixed(2)} s ${last503 < startedAt ? 'before' : 'after'} the start returned`})`);
 check(firstOkAfter !== null, `served again after the restart (${firstOkAfter === null ? 'never' : `${(firstOkAfter - startedAt).toFixed(2)} s after the database was up`})`);
 check(accessLines >= s.requests, `an access-log line per request (${accessLines} lines; wrk made ${s.requests}, plus the warm-up and probes)`);
 let writes = null;
