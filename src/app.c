@@ -681,6 +681,17 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     }
     a->ctx.pool = a->pool;
     a->ctx.cfg = &a->cfg;
+    /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
+     * profiles at most, 64 MB at most. */
+    a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
+    if (!a->ctx.coverage) {
+        parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        metrics_free(a->metrics);
+        db_pool_free(a->pool);
+        close(a->web_fd);
+        free(a);
+        return NULL;
+    }
     pthread_mutex_init(&a->health_lock, NULL);
     pthread_cond_init(&a->health_changed, NULL);
     a->db = DB_UNKNOWN;
@@ -712,6 +723,7 @@ void app_free(app *a)
     pthread_cond_destroy(&a->health_changed);
     metrics_free(a->metrics);
     db_pool_free(a->pool);
+    coverage_cache_free(a->ctx.coverage);
     close(a->web_fd);
     free(a);
 }

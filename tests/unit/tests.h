@@ -17,6 +17,14 @@ void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
 void test_metrics_exposition(void);
+void test_stats_quantile_breaks(void);
+void test_stats_equal_breaks(void);
+void test_stats_jenks_by_hand(void);
+void test_stats_jenks_exhaustive(void);
+void test_stats_errors(void);
+void test_coverage_csv(void);
+void test_coverage_breaks(void);
+void test_coverage_cache(void);
 void test_validate_good_body(void);
 void test_validate_each_bad_field_named(void);
 void test_validate_cross_fields(void);
@@ -47,6 +55,14 @@ void test_field_text(void);
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
     TEST(test_metrics_exposition),          \
+    TEST(test_stats_quantile_breaks),       \
+    TEST(test_stats_equal_breaks),          \
+    TEST(test_stats_jenks_by_hand),         \
+    TEST(test_stats_jenks_exhaustive),      \
+    TEST(test_stats_errors),                \
+    TEST(test_coverage_csv),                \
+    TEST(test_coverage_breaks),             \
+    TEST(test_coverage_cache),              \
     TEST(test_validate_good_body),          \
     TEST(test_validate_each_bad_field_named), \
     TEST(test_validate_cross_fields),       \
