@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "parity/cors.h"
+#include "parity/coverage.h"
 #include "parity/db.h"
 #include "parity/handlers.h"
 #include "parity/layers.h"
@@ -271,6 +272,22 @@ static void handle_metrics(app *a, http_response *res)
                                 "than --request-timeout to arrive.",
                                 (double)hs.request_timeouts);
     }
+    size_t coverage_entries = 0, coverage_bytes = 0;
+    unsigned long coverage_hits = 0, coverage_misses = 0;
+    coverage_cache_stats(a->ctx.coverage, &coverage_entries, &coverage_bytes,
+                         &coverage_hits, &coverage_misses);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_hits_total", "counter",
+                            "Coverage answers found in their cache.",
+                            (double)coverage_hits);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_misses_total",
+                            "counter", "Coverage answers computed anew.",
+                            (double)coverage_misses);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_bytes", "gauge",
+                            "Bytes of coverage answers cached.",
+                            (double)coverage_bytes);
     if (st == PARITY_OK)
         st = metrics_sample(out, "process_resident_memory_bytes", "gauge",
                             "Resident memory size in bytes.",

@@ -76,6 +76,21 @@ test('counters move by exactly the requests made, by route kind and status', asy
   assert.equal(after.types.parity_http_request_duration_seconds, 'histogram');
 });
 
+test('the coverage cache: one miss, then one hit, in its own counters and the answers\' cache state', async () => {
+  const before = await scrape();
+  const first = await get(`${server.url}/api/coverage?from=2026-01-01&to=2026-03-31`);
+  assert.equal(first.status, 200);
+  const second = await get(`${server.url}/api/coverage?from=2026-01-01&to=2026-03-31`);
+  assert.equal(second.text, first.text);
+  const after = await scrape();
+  const delta = (name) => metricValue(after, name) - metricValue(before, name);
+  assert.equal(delta('parity_coverage_cache_misses_total'), 1);
+  assert.equal(delta('parity_coverage_cache_hits_total'), 1);
+  assert.equal(delta('parity_cache_hits_total'), 1);
+  assert.equal(delta('parity_cache_misses_total'), 1);
+  assert.ok(metricValue(after, 'parity_coverage_cache_bytes') >= first.text.length);
+});
+
 test('gauges: pool, database, data versions (read back from PostgreSQL), connections, memory', async () => {
   let m = await scrape();
   assert.equal(metricValue(m, 'parity_db_pool_size'), 5);
