@@ -76,6 +76,23 @@ const KINDS = {
     committed: (db) => Number(sql(db, "SELECT count(*) FROM programs WHERE name LIKE 'Killed Program %'")[0][0]),
     expected: 2000,
   },
+  incidents: {
+    table: 'incidents',
+    file: () => write('kill-incidents.csv', ['incident_id', 'date', 'kind', 'lon', 'lat'],
+      Array.from({ length: N }, (_, i) => [`KI${i}`, '2026-03-01', 'burglary', ...point(i)])),
+    committed: (db) => Number(sql(db, "SELECT count(*) FROM incidents WHERE source = 'kill-incidents.csv'")[0][0]),
+    expected: N,
+  },
+  indicators: {
+    table: 'indicators',
+    args: ['--key', 'id'],
+    file: () => {
+      const ids = sql(conninfo(template), 'SELECT id FROM neighborhoods ORDER BY id').map((r) => r[0]);
+      return write('kill-indicators.csv', ['nbhd_id', 'kill_metric'], ids.map((id, i) => [id, i * 1.5]));
+    },
+    committed: (db) => Number(sql(db, "SELECT count(*) FROM indicators WHERE name = 'kill_metric'")[0][0]),
+    expected: null, // every neighborhood of the demo (read in the test)
+  },
   boundaries: {
     file: () => path.join(SHARED, 'neighborhoods/detroit.geojson'),
     table: 'neighborhoods',
@@ -85,8 +102,10 @@ const KINDS = {
 };
 
 /** Runs the import, and kills it after killAfterMs unless that is null. */
+const importArgs = (kind, file) => ['import', kind, ...(KINDS[kind].args ?? ['--quiet']), file];
+
 async function run(db, kind, file, killAfterMs) {
-  const proc = spawn(BIN, ['--db', db, 'import', kind, '--quiet', file], { stdio: 'ignore' });
+  const proc = spawn(BIN, ['--db', db, ...importArgs(kind, file)], { stdio: 'ignore' });
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   if (killAfterMs !== null) {
     await sleep(killAfterMs);
@@ -110,6 +129,7 @@ async function settle(db) {
 for (const [kind, k] of Object.entries(KINDS)) {
   test(`import ${kind} killed inside its transaction and at 6 moments of its run: all of it or none of it`, async () => {
     const file = k.file();
+    k.expected ??= Number(sql(conninfo(template), 'SELECT count(*) FROM neighborhoods')[0][0]);
     // A full run first: how long it takes, and what it stores.
     const full = clone();
     const started = Date.now();
@@ -124,7 +144,7 @@ for (const [kind, k] of Object.entries(KINDS)) {
       const lock = await holdLock(db, k.table);
       let released = false;
       try {
-        const proc = spawn(BIN, ['--db', db, 'import', kind, '--quiet', file], { stdio: 'ignore' });
+        const proc = spawn(BIN, ['--db', db, ...importArgs(kind, file)], { stdio: 'ignore' });
         const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
         for (let i = 0; i < 600 && lockWaiters(db) === 0 && proc.exitCode === null; i++) await sleep(25);
         assert.equal(lockWaiters(db), 1, `the ${kind} import reached its write of ${k.table}`);

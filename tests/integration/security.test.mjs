@@ -71,6 +71,18 @@ function* attacks() {
     yield [`/api/${e}`, [404, 400]];
     yield [`/api/sites/${e}`, [404, 400]];
     yield [`/${e}`, [404, 400]];
+    // Coverage analytics: window and categories, the metric, method and
+    // number of classes of the breaks, a neighborhood's id, the CSV form.
+    for (const param of ['from', 'to', 'category']) {
+      yield [`/api/coverage?${param}=${e}`, [400]];
+      yield [`/api/coverage.csv?${param}=${e}`, [400]];
+      yield [`/api/neighborhoods/N001?${param}=${e}`, [400]];
+    }
+    yield [`/api/coverage?${e}=1`, [400]];
+    yield [`/api/breaks?metric=${e}`, [400]];
+    yield [`/api/breaks?metric=gap&method=${e}`, [400]];
+    yield [`/api/breaks?metric=gap&k=${e}`, [400]];
+    yield [`/api/neighborhoods/${e}`, [404, 400]];
   }
 }
 
@@ -96,7 +108,7 @@ test('SQL-injection strings in every parameter and path segment: 400 or 404, nev
     assert.equal(r.json.error.code, 'unauthorized');
     n += 2;
   }
-  assert.ok(n > 250, `${n} requests`);
+  assert.ok(n > 450, `${n} requests`);
   assert.deepEqual(dbChecksum(db), before, 'every table as it was');
   assert.equal((await get(`${server.url}/readyz`)).status, 200);
   assert.doesNotMatch(server.log(), /level=error/, 'no query failed on the way');
