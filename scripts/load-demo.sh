@@ -1,10 +1,20 @@
 #!/bin/sh
 # Loads the synthetic demo city (data/demo) into the database given as the
-# first argument (a libpq conninfo), after migrating it. Used by `make run`
-# and by the browser tests, so both see the same city.
+# first argument (a libpq conninfo), after migrating it: the neighborhoods,
+# then partners, programs, sites and events (in that order: each names rows
+# of the one before). Used by `make run` and by the tests, so both see the
+# same city. Loading again updates the rows instead of adding copies (sites
+# and events are keyed by their file's name and their site_id/event_id).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 db=$1
 parity=${PARITY_BIN:-$root/build/parity}
+demo=$root/data/demo
 "$parity" --db "$db" db migrate
-"$parity" --db "$db" import boundaries --quiet "$root/data/demo/neighborhoods.geojson"
+"$parity" --db "$db" import boundaries --quiet "$demo/neighborhoods.geojson"
+"$parity" --db "$db" import partners --quiet "$demo/partners.csv"
+"$parity" --db "$db" import programs --quiet "$demo/programs.csv"
+"$parity" --db "$db" import sites --quiet "$demo/sites.csv"
+# Two events (E0976, E2009) lie outside the city on purpose: they are stored
+# without a neighborhood and listed in the summary.
+"$parity" --db "$db" import events --quiet "$demo/events.csv"

@@ -1,7 +1,9 @@
-/* api.c - the JSON API's collections: one row each, handlers in
- * src/api_<collection>.c. */
+/* api.c - the API's collections (see handlers.h, api.h). */
+#include "parity/api.h"
 #include "parity/handlers.h"
 
 const api_collection API_COLLECTIONS[] = {
-    {NULL, NULL},
+    {"sites", api_sites_handle},           {"events", api_events_handle},
+    {"programs", api_programs_handle},     {"partners", api_partners_handle},
+    {"categories", api_categories_handle}, {NULL, NULL},
 };

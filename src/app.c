@@ -171,8 +171,17 @@ static void handle_tile(app *a, const http_request *req, const route *r,
     db_conn *conn;
     if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
         return;
+    /* Filtered layers answer more to a valid token (sensitive sites where
+     * they are) and refuse unknown categories. */
+    bool privileged = false;
+    if (layer->n_params == 9 &&
+        (handler_authorize(conn, req, false, &privileged, res) != PARITY_OK ||
+         handler_check_categories(conn, &filters, res) != PARITY_OK)) {
+        db_pool_release(a->pool, conn);
+        return;
+    }
     status = layers_render_tile(conn, &a->cfg, layer, r->tile, r->format,
-                                &filters, false, &res->body, err, sizeof err);
+                                &filters, privileged, &res->body, err, sizeof err);
     db_pool_release(a->pool, conn);
     if (status == PARITY_ERR_NOT_FOUND) {
         respond_error(res, status, err, NULL);
@@ -188,6 +197,8 @@ static void handle_tile(app *a, const http_request *req, const route *r,
                             : "application/geo+json";
     res->cache_state = "miss";
     handler_cacheable(&a->ctx, req, res);
+    if (privileged)
+        res->cache_control = "private, no-store";
 }
 
 /* ---- API ---------------------------------------------------------------- */
@@ -281,9 +292,8 @@ void app_handle(void *ctx, const http_request *req, http_response *res)
         return;
     }
     if (!read_only && r.kind != ROUTE_API) {
-        respond_error(res, PARITY_ERR_NOT_FOUND,
-                      "only GET and HEAD are answered here", NULL);
-        res->status = 405;
+        respond_method_not_allowed(res, "only GET and HEAD are answered here",
+                                   "GET, HEAD");
         return;
     }
     switch (r.kind) {

@@ -1,4 +1,5 @@
-/* cmd_import.c - `parity import boundaries FILE`. */
+/* cmd_import.c - `parity import boundaries|partners|programs|sites|events
+ * FILE`. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,13 +100,271 @@ static int import_boundaries_command(int argc, char **argv, const char *db)
     return 0;
 }
 
+/* ---- partners, programs, sites, events --------------------------------- */
+
+typedef struct rows_args {
+    const char *db, *layer, *source, *s_srs;
+    const char *fields[IMPORT_ROLE_COUNT];
+    const char *category, *kind, *date, *date_format, *timezone, *reject_file;
+    bool skip_invalid, quiet;
+} rows_args;
+
+#define ROW_OPTION(flag, member, value, help)                                 \
+    {flag, NULL, OPTION_STRING, NULL, 0, 0, offsetof(rows_args, member), value, \
+     help}
+
+#define FLAG_OPTION(flag, member, help)                                       \
+    {flag, NULL, OPTION_FLAG, NULL, 0, 0, offsetof(rows_args, member), NULL,   \
+     help}
+
+#define OPT_DB ROW_OPTION("--db", db, "CONNINFO", "database (libpq connection string or URI)")
+#define OPT_LAYER ROW_OPTION("--layer", layer, "NAME", "layer of FILE to read (default: the first)")
+#define OPT_SOURCE                                                             \
+    ROW_OPTION("--source", source, "NAME",                                     \
+               "source name stored with each row; source + id identify a row " \
+               "on re-import (default: FILE's base name)")
+#define OPT_S_SRS                                                              \
+    ROW_OPTION("--s-srs", s_srs, "SRS",                                        \
+               "CRS of FILE's points when it has none or a wrong one, e.g. "   \
+               "EPSG:2223 (x/y columns default to EPSG:4326 lon/lat)")
+#define OPT_X ROW_OPTION("--x-field", fields[IMPORT_ROLE_X], "FIELD", "longitude/easting column (default: guessed from lon, longitude, lng, long, x)")
+#define OPT_Y ROW_OPTION("--y-field", fields[IMPORT_ROLE_Y], "FIELD", "latitude/northing column (default: guessed from lat, latitude, y)")
+#define OPT_WKT ROW_OPTION("--wkt-field", fields[IMPORT_ROLE_WKT], "FIELD", "column with the point as WKT, e.g. POINT (-86.8 33.5) (default: guessed from wkt, geometry, geom when there are no x/y columns)")
+#define OPT_CATEGORY_FIELD ROW_OPTION("--category-field", fields[IMPORT_ROLE_CATEGORY], "FIELD", "category column (default: guessed, e.g. category)")
+#define OPT_CATEGORY ROW_OPTION("--category", category, "VALUE", "category of every row that has none in its column")
+#define OPT_PROGRAM ROW_OPTION("--program-field", fields[IMPORT_ROLE_PROGRAM], "FIELD", "column with the program's name (default: guessed, e.g. program)")
+#define OPT_PARTNER ROW_OPTION("--partner-field", fields[IMPORT_ROLE_PARTNER], "FIELD", "column with the partner's name (default: guessed, e.g. partner)")
+#define OPT_DATE_FORMAT ROW_OPTION("--date-format", date_format, "FORMAT", "strptime format of the dates, e.g. '%m/%d/%Y %H:%M' (default: ISO 8601, e.g. 2026-03-14T10:00:00-05:00 or 2026-03-14)")
+#define OPT_SKIP FLAG_OPTION("--skip-invalid", skip_invalid, "store the good rows and write the bad ones to the reject file (default: one bad row refuses the file)")
+#define OPT_REJECT ROW_OPTION("--reject-file", reject_file, "PATH.csv", "where bad rows go, with a reason column (default: FILE's base name + .rejects.csv in the current directory)")
+#define OPT_QUIET FLAG_OPTION("--quiet", quiet, "no progress bar")
+
+static const option_spec PARTNER_OPTIONS[] = {
+    OPT_DB, OPT_LAYER,
+    ROW_OPTION("--name-field", fields[IMPORT_ROLE_NAME], "FIELD", "partner name column (default: guessed, e.g. name)"),
+    ROW_OPTION("--kind-field", fields[IMPORT_ROLE_KIND], "FIELD", "kind column: law enforcement, government agency, nonprofit, business, faith or community (default: guessed, e.g. kind)"),
+    ROW_OPTION("--kind", kind, "VALUE", "kind of every partner that has none in its column"),
+    OPT_SKIP, OPT_REJECT, OPT_QUIET,
+};
+
+static const option_spec PROGRAM_OPTIONS[] = {
+    OPT_DB, OPT_LAYER,
+    ROW_OPTION("--name-field", fields[IMPORT_ROLE_NAME], "FIELD", "program name column (default: guessed, e.g. name)"),
+    OPT_PARTNER, OPT_CATEGORY_FIELD, OPT_CATEGORY,
+    ROW_OPTION("--description-field", fields[IMPORT_ROLE_DESCRIPTION], "FIELD", "description column (default: guessed, e.g. description)"),
+    ROW_OPTION("--date-field", fields[IMPORT_ROLE_START], "FIELD", "start date column (default: guessed, e.g. start_date)"),
+    ROW_OPTION("--end-field", fields[IMPORT_ROLE_END], "FIELD", "end date column; empty = ongoing (default: guessed, e.g. end_date)"),
+    OPT_DATE_FORMAT, OPT_SKIP, OPT_REJECT, OPT_QUIET,
+};
+
+static const option_spec SITE_OPTIONS[] = {
+    OPT_DB, OPT_LAYER, OPT_SOURCE, OPT_S_SRS, OPT_X, OPT_Y, OPT_WKT,
+    ROW_OPTION("--id-field", fields[IMPORT_ROLE_ID], "FIELD", "external id column (default: guessed from site_id, id; else the feature id)"),
+    ROW_OPTION("--name-field", fields[IMPORT_ROLE_NAME], "FIELD", "site name column (default: guessed, e.g. name; else layer + id)"),
+    OPT_PROGRAM, OPT_CATEGORY_FIELD, OPT_CATEGORY,
+    ROW_OPTION("--address-field", fields[IMPORT_ROLE_ADDRESS], "FIELD", "address column (default: guessed, e.g. address)"),
+    ROW_OPTION("--capacity-field", fields[IMPORT_ROLE_CAPACITY], "FIELD", "capacity column, whole people; empty = unknown (default: guessed, e.g. capacity)"),
+    ROW_OPTION("--sensitive-field", fields[IMPORT_ROLE_SENSITIVE], "FIELD", "true/false column: location must not be shown publicly (default: guessed, e.g. sensitive; else false)"),
+    OPT_SKIP, OPT_REJECT, OPT_QUIET,
+};
+
+static const option_spec EVENT_OPTIONS[] = {
+    OPT_DB, OPT_LAYER, OPT_SOURCE, OPT_S_SRS, OPT_X, OPT_Y, OPT_WKT,
+    ROW_OPTION("--id-field", fields[IMPORT_ROLE_ID], "FIELD", "external id column (default: guessed from event_id, id; else the feature id)"),
+    ROW_OPTION("--name-field", fields[IMPORT_ROLE_NAME], "FIELD", "event title column (default: guessed, e.g. title; else layer + id)"),
+    OPT_PROGRAM, OPT_PARTNER, OPT_CATEGORY_FIELD, OPT_CATEGORY,
+    ROW_OPTION("--date-field", fields[IMPORT_ROLE_START], "FIELD", "start column (default: guessed, e.g. start_time, date)"),
+    ROW_OPTION("--date", date, "VALUE", "start of every event that has none in its column"),
+    ROW_OPTION("--end-field", fields[IMPORT_ROLE_END], "FIELD", "end column (default: guessed, e.g. end_time)"),
+    OPT_DATE_FORMAT,
+    ROW_OPTION("--timezone", timezone, "ZONE", "time zone of times written without a UTC offset, e.g. America/Chicago (default UTC)"),
+    ROW_OPTION("--attendance-field", fields[IMPORT_ROLE_ATTENDANCE], "FIELD", "attendance column, whole people (default: guessed, e.g. attendance)"),
+    ROW_OPTION("--youth-field", fields[IMPORT_ROLE_YOUTH], "FIELD", "youth attendance column, <= attendance (default: guessed, e.g. youth_attendance)"),
+    ROW_OPTION("--hours-field", fields[IMPORT_ROLE_HOURS], "FIELD", "hours column, decimal (default: guessed, e.g. hours)"),
+    OPT_SKIP, OPT_REJECT, OPT_QUIET,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char POINTS_HELP[] =
+    "Reads any vector format or table GDAL reads (CSV, GeoJSON, GeoPackage,\n"
+    "Shapefile, ...). Points come from the layer's geometry, from x/y columns\n"
+    "or from a WKT column, in any CRS, reprojected to EPSG:4326; a file\n"
+    "without a CRS is refused unless --s-srs names it, except x/y columns\n"
+    "(e.g. CSV lon/lat), which are read as EPSG:4326 longitude/latitude\n"
+    "unless --s-srs says otherwise. The database places each point in its\n"
+    "neighborhood; points in none are stored and listed.\n"
+    "Columns are guessed from common names (the guess is printed) or given\n"
+    "with the --*-field flags. Rows are identified by --source and their id:\n"
+    "importing the same file again updates them instead of adding copies.\n"
+    "A row without an id gets 'fid:N' from GDAL's feature id (for CSV, N is\n"
+    "the data row number, 1 for the first row under the header), so\n"
+    "re-importing the same file still updates; give files an id column if\n"
+    "rows may be inserted or reordered.\n"
+    "Each bad row (coordinate, date, number, unknown category, program or\n"
+    "partner, duplicate id) is reported with its line (CSV; the record\n"
+    "number + 1, which is the file's line unless quoted values span lines)\n"
+    "or feature id. By default one bad row refuses the file and nothing is\n"
+    "stored; --skip-invalid stores the rest. One transaction: on any error\n"
+    "nothing changes.";
+
+static const char TABLES_HELP[] =
+    "Reads any table GDAL reads (CSV, GeoPackage, Shapefile .dbf, ...). Rows\n"
+    "are matched by name: a name already stored is updated. Each bad row\n"
+    "(unknown kind, category or partner, bad date, duplicate name) is\n"
+    "reported with its line; by default one bad row refuses the file and\n"
+    "nothing is stored, --skip-invalid stores the rest. One transaction.";
+
+static int import_rows_command(import_kind kind, int argc, char **argv,
+                               const char *db)
+{
+    static const struct {
+        const option_spec *specs;
+        size_t n;
+        const char *usage, *summary, *help;
+    } KINDS[] = {
+        [IMPORT_PARTNERS] = {PARTNER_OPTIONS, COUNT(PARTNER_OPTIONS),
+                             "parity import partners FILE [options]",
+                             "Adds or updates the task force's partners (name, kind).",
+                             TABLES_HELP},
+        [IMPORT_PROGRAMS] = {PROGRAM_OPTIONS, COUNT(PROGRAM_OPTIONS),
+                             "parity import programs FILE [options]",
+                             "Adds or updates programs (name, partner, category, "
+                             "description, start and end date).\nPartners are "
+                             "imported first; categories must exist.",
+                             TABLES_HELP},
+        [IMPORT_SITES] = {SITE_OPTIONS, COUNT(SITE_OPTIONS),
+                          "parity import sites FILE [options]",
+                          "Adds or updates program sites (name, program, "
+                          "category, address, capacity,\nsensitive, point). "
+                          "Programs are imported first; categories must exist.",
+                          POINTS_HELP},
+        [IMPORT_EVENTS] = {EVENT_OPTIONS, COUNT(EVENT_OPTIONS),
+                           "parity import events FILE [options]",
+                           "Adds or updates outreach events (title, program, "
+                           "partner, category, start,\nend, attendance, youth "
+                           "attendance, hours, point). Programs and partners\n"
+                           "are imported first; categories must exist. A row "
+                           "without a category or\npartner takes its "
+                           "program's.",
+                           POINTS_HELP},
+    };
+    rows_args args = {.db = db};
+    const char *positional[1];
+    size_t n_positional;
+    bool help;
+    char err[4096];
+    parity_status status =
+        options_parse(KINDS[kind].specs, KINDS[kind].n, argc, argv, getenv, &args,
+                      positional, 1, &n_positional, &help, err, sizeof err);
+    if (status != PARITY_OK)
+        return cli_fail(status, err);
+    if (help || n_positional != 1) {
+        char summary[4096];
+        snprintf(summary, sizeof summary, "%s\n\n%s", KINDS[kind].summary,
+                 KINDS[kind].help);
+        options_help(help ? stdout : stderr, KINDS[kind].usage, summary,
+                     KINDS[kind].specs, KINDS[kind].n);
+        return help ? 0 : 2;
+    }
+    db_conn *conn;
+    if ((status = db_connect(cli_database(args.db), 0, &conn, err, sizeof err)) !=
+        PARITY_OK)
+        return cli_fail(status, err);
+    import_rows_options opts = {
+        .kind = kind,
+        .file = positional[0],
+        .layer = args.layer,
+        .source = args.source,
+        .source_srs = args.s_srs,
+        .category = args.category,
+        .partner_kind = args.kind,
+        .start = args.date,
+        .date_format = args.date_format,
+        .timezone = args.timezone,
+        .skip_invalid = args.skip_invalid,
+        .reject_file = args.reject_file,
+        .progress = !args.quiet,
+    };
+    memcpy(opts.fields, args.fields, sizeof opts.fields);
+    import_rows_summary *s = malloc(sizeof *s);
+    if (!s) {
+        db_close(conn);
+        return cli_fail(PARITY_ERR_NOMEM, "out of memory");
+    }
+    status = import_rows(conn, &opts, s, err, sizeof err);
+    db_close(conn);
+    const char *what = import_kind_name(kind);
+    if (status != PARITY_OK) {
+        int code = cli_fail(status, err);
+        fputs(s->rejected_rows, stderr);
+        if (s->reject_file[0])
+            fprintf(stderr, "parity: wrote the %ld bad row%s to %s\n", s->rejected,
+                    s->rejected == 1 ? "" : "s", s->reject_file);
+        free(s);
+        return code;
+    }
+    bool points = kind == IMPORT_SITES || kind == IMPORT_EVENTS;
+    if (points)
+        printf("%s: points from %s\n", what, s->points);
+    if (s->fields[0])
+        printf("%s: %s\n", what, s->fields);
+    if (points && !s->has_name)
+        printf("%s: no %s column: each is named '%s ID' (pass --name-field)\n",
+               what, kind == IMPORT_EVENTS ? "title" : "name", s->layer);
+    if (points && !s->has_id)
+        printf("%s: no id column: ids are 'fid:N' from the feature ids (pass "
+               "--id-field)\n",
+               what);
+    if (points)
+        printf("%s: source '%s'\n", what, s->source);
+    if (s->outside)
+        printf("%s: %ld outside every neighborhood (stored without one): %s%s\n",
+               what, s->outside, s->outside_rows,
+               s->outside > s->outside_listed ? ", ..." : "");
+    if (s->rejected) {
+        printf("%s: rejected %ld bad row%s:\n%s", what, s->rejected,
+               s->rejected == 1 ? "" : "s", s->rejected_rows);
+        if (s->rejected > IMPORT_LISTED_ROWS)
+            printf("  ... and %ld more\n", s->rejected - IMPORT_LISTED_ROWS);
+        printf("%s: wrote the bad rows to %s\n", what, s->reject_file);
+    }
+    printf("imported %s: read %ld, stored %ld (new %ld, updated %ld), "
+           "rejected %ld",
+           opts.file, s->read, s->stored, s->inserted, s->updated, s->rejected);
+    if (points)
+        printf(", outside every neighborhood %ld", s->outside);
+    printf(", %.2f s\n", s->seconds);
+    free(s);
+    return 0;
+}
+
 int cmd_import(int argc, char **argv, const char *db)
 {
+    static const struct {
+        const char *name;
+        import_kind kind;
+    } KINDS[] = {{"partners", IMPORT_PARTNERS},
+                 {"programs", IMPORT_PROGRAMS},
+                 {"sites", IMPORT_SITES},
+                 {"events", IMPORT_EVENTS}};
     if (argc >= 1 && !strcmp(argv[0], "boundaries"))
         return import_boundaries_command(argc - 1, argv + 1, db);
+    for (size_t i = 0; argc >= 1 && i < COUNT(KINDS); i++)
+        if (!strcmp(argv[0], KINDS[i].name))
+            return import_rows_command(KINDS[i].kind, argc - 1, argv + 1, db);
     bool help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
-    fputs("usage: parity import boundaries FILE [options]\n"
-          "  (parity import KIND --help for the options of each kind)\n",
+    fputs("usage: parity import KIND FILE [options]\n"
+          "\n"
+          "kinds, in the order a new city loads them:\n"
+          "  boundaries FILE   replace the neighborhoods with FILE's polygons\n"
+          "  partners FILE     add or update partners (name, kind)\n"
+          "  programs FILE     add or update programs (name, partner, category, dates)\n"
+          "  sites FILE        add or update program sites (points)\n"
+          "  events FILE       add or update outreach events (points)\n"
+          "\n"
+          "FILE is anything GDAL reads: CSV, GeoJSON, GeoPackage, Shapefile, ...\n"
+          "(parity import KIND --help for the options of each kind)\n",
           help ? stdout : stderr);
     return help ? 0 : 2;
 }

@@ -14,7 +14,8 @@
 typedef struct serve_args {
     const char *db, *listen, *web_root, *cache_control;
     long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
-        max_features, connection_limit, per_client_limit, idle_timeout_s,
+        max_features, page_size, max_page_size, connection_limit,
+        per_client_limit, idle_timeout_s,
         body_limit, header_limit, shutdown_grace_ms;
 } serve_args;
 
@@ -37,6 +38,10 @@ static const option_spec SERVE_OPTIONS[] = {
      "Z", "highest tile zoom answered"},
     {"--max-features", "PARITY_MAX_FEATURES", OPTION_INT, "20000", 1, 10000000,
      ARG(max_features), "N", "most features in one tile"},
+    {"--page-size", "PARITY_PAGE_SIZE", OPTION_INT, "100", 1, 100000,
+     ARG(page_size), "N", "API list items per page when no limit is given"},
+    {"--max-page-size", "PARITY_MAX_PAGE_SIZE", OPTION_INT, "1000", 1, 100000,
+     ARG(max_page_size), "N", "largest limit an API list accepts (400 past it)"},
     {"--cache-control", "PARITY_CACHE_CONTROL", OPTION_STRING,
      "public, max-age=60", 0, 0, ARG(cache_control), "VALUE",
      "Cache-Control of tiles and API reads"},
@@ -79,6 +84,12 @@ int cmd_serve(int argc, char **argv, const char *db)
     }
     if (!args.db)
         args.db = cli_database(db);
+    if (args.page_size > args.max_page_size) {
+        snprintf(err, sizeof err,
+                 "--page-size (%lld) must not exceed --max-page-size (%lld)",
+                 args.page_size, args.max_page_size);
+        return cli_fail(PARITY_ERR_USAGE, err);
+    }
 
     /* Signals are taken by sigwait below; every other thread inherits the
      * mask. A closed client socket must not kill the process. */
@@ -98,6 +109,8 @@ int cmd_serve(int argc, char **argv, const char *db)
         .max_zoom = (int)args.max_zoom,
         .max_features = (int)args.max_features,
         .cache_control = args.cache_control,
+        .page_size = (int)args.page_size,
+        .max_page_size = (int)args.max_page_size,
     };
     app *a = app_new(&app_cfg, err, sizeof err);
     if (!a)

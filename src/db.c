@@ -17,6 +17,8 @@
 struct db_conn {
     PGconn *pg;
     unsigned char *prepared; /* one flag per sql_queries entry */
+    char constraint[64];     /* of the last failed query, or "" */
+    char column[64];
 };
 
 /* ---- errors ------------------------------------------------------------ */
@@ -132,7 +134,13 @@ static parity_status finish_query(db_conn *conn, PGresult *res,
                                   db_result **out, char *err, size_t errlen)
 {
     ExecStatusType st = PQresultStatus(res);
+    conn->constraint[0] = conn->column[0] = '\0';
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+        snprintf(conn->constraint, sizeof conn->constraint, "%s",
+                 constraint ? constraint : "");
+        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
         parity_status status = status_of_result(conn->pg, res, err, errlen);
         PQclear(res);
         return status;
@@ -220,6 +228,10 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
         PQexecParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0);
     return finish_query(conn, res, out, err, errlen);
 }
+
+const char *db_error_constraint(const db_conn *conn) { return conn->constraint; }
+
+const char *db_error_column(const db_conn *conn) { return conn->column; }
 
 /* ---- results ----------------------------------------------------------- */
 

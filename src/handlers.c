@@ -1,8 +1,11 @@
 /* handlers.c - what every request handler shares (see handlers.h). */
 #include "parity/handlers.h"
 
+#include <stdio.h>
+
 #include "parity/log.h"
 #include "parity/respond.h"
+#include "parity/token.h"
 
 parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
                               http_response *res)
@@ -79,4 +82,57 @@ void handler_query_body(const handler_ctx *ctx, const http_request *req,
                   db_result_length(rows, 0, 0));
     db_result_free(rows);
     handler_cacheable(ctx, req, res);
+}
+
+parity_status handler_authorize(db_conn *conn, const http_request *req,
+                                bool required, bool *privileged,
+                                http_response *res)
+{
+    *privileged = false;
+    if (!required && !req->authorization)
+        return PARITY_OK;
+    char err[512];
+    parity_status status = token_verify(conn, req->authorization, err, sizeof err);
+    if (status == PARITY_OK) {
+        *privileged = true;
+        return PARITY_OK;
+    }
+    if (status != PARITY_ERR_UNAUTHORIZED) {
+        handler_db_error(res, status, "token_active", err);
+        return status;
+    }
+    log_event("info", "auth.refused", "client=%s reason=%s", req->client,
+              req->authorization ? "invalid_token" : "no_token");
+    respond_error(res, status, err, NULL);
+    res->www_authenticate = req->authorization
+                                ? "Bearer realm=\"parity\", error=\"invalid_token\""
+                                : "Bearer realm=\"parity\"";
+    return status;
+}
+
+parity_status handler_check_categories(db_conn *conn,
+                                       const params_filters *filters,
+                                       http_response *res)
+{
+    char array[PARAMS_MAX_CATEGORIES * (PARAMS_CATEGORY_LEN + 4) + 4];
+    const char *names = params_categories_array(filters, array, sizeof array);
+    if (!names)
+        return PARITY_OK;
+    db_result *rows = NULL;
+    char err[512];
+    parity_status status =
+        db_query(conn, "categories_unknown", 1, &names, &rows, err, sizeof err);
+    if (status != PARITY_OK) {
+        handler_db_error(res, status, "categories_unknown", err);
+        return status;
+    }
+    if (!db_result_is_null(rows, 0, 0)) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "category: no category named %s (known: %s)",
+                 db_result_value(rows, 0, 0), db_result_value(rows, 0, 1));
+        respond_error(res, PARITY_ERR_INPUT, msg, NULL);
+        status = PARITY_ERR_INPUT;
+    }
+    db_result_free(rows);
+    return status;
 }

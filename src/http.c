@@ -135,6 +135,11 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
                                 res->allow_origin);
         MHD_add_response_header(response, "Vary", "Origin");
     }
+    if (res->allow)
+        MHD_add_response_header(response, "Allow", res->allow);
+    if (res->www_authenticate)
+        MHD_add_response_header(response, "WWW-Authenticate",
+                                res->www_authenticate);
     if (res->retry_after > 0) {
         char seconds[16];
         snprintf(seconds, sizeof seconds, "%d", res->retry_after);

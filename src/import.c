@@ -1,206 +1,18 @@
-/* import.c - boundary files into PostGIS through GDAL/OGR (see import.h). */
+/* import.c - boundary files into PostGIS through GDAL/OGR (see import.h;
+ * what the importers share is in import_source.c). */
 #include "parity/import.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
-#include <errno.h>
-#include <gdal.h>
 #include <json-c/json.h>
 #include <math.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "import_internal.h"
 #include "parity/buf.h"
-
-/* ---- GDAL plumbing ------------------------------------------------------ */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static const char *gdal_message(void)
-{
-    const char *msg = CPLGetLastErrorMsg();
-    return msg && *msg ? msg : "no details from GDAL";
-}
-
-/* An opened source layer with its transformation to EPSG:4326. */
-typedef struct source {
-    GDALDatasetH dataset;
-    OGRLayerH layer;
-    OGRSpatialReferenceH source_srs, target_srs;
-    OGRCoordinateTransformationH transform; /* NULL when already lon/lat */
-} source;
-
-static void source_close(source *src)
-{
-    if (src->transform)
-        OCTDestroyCoordinateTransformation(src->transform);
-    if (src->source_srs)
-        OSRRelease(src->source_srs);
-    if (src->target_srs)
-        OSRRelease(src->target_srs);
-    if (src->dataset)
-        GDALClose(src->dataset);
-    memset(src, 0, sizeof *src);
-}
-
-static parity_status source_open(source *src, const char *file,
-                                 const char *layer_name, const char *srs_text,
-                                 char *err, size_t errlen)
-{
-    memset(src, 0, sizeof *src);
-    GDALAllRegister();
-    CPLErrorReset();
-    struct stat st;
-    if (stat(file, &st) != 0 && strncmp(file, "/vsi", 4) != 0)
-        return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
-                           "%s: %s", file, strerror(errno));
-    src->dataset = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
-                              NULL, NULL);
-    if (!src->dataset)
-        return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                           "%s is not a vector file GDAL can read (%s)", file,
-                           gdal_message());
-    int n_layers = GDALDatasetGetLayerCount(src->dataset);
-    if (layer_name) {
-        src->layer = GDALDatasetGetLayerByName(src->dataset, layer_name);
-        if (!src->layer) {
-            char names[512] = "";
-            size_t used = 0;
-            for (int i = 0; i < n_layers && used < sizeof names - 64; i++)
-                used += (size_t)snprintf(names + used, sizeof names - used,
-                                         "%s%s", i ? ", " : "",
-                                         OGR_L_GetName(GDALDatasetGetLayer(
-                                             src->dataset, i)));
-            source_close(src);
-            return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
-                               "%s has no layer '%s'; its layers: %s", file,
-                               layer_name, names);
-        }
-    } else if (n_layers > 0) {
-        src->layer = GDALDatasetGetLayer(src->dataset, 0);
-    }
-    if (!src->layer) {
-        source_close(src);
-        return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                           "%s has no vector layer", file);
-    }
-
-    if (srs_text) {
-        src->source_srs = OSRNewSpatialReference(NULL);
-        if (OSRSetFromUserInput(src->source_srs, srs_text) != OGRERR_NONE) {
-            source_close(src);
-            return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                               "--s-srs '%s' is not a CRS PROJ knows; use e.g. "
-                               "EPSG:4326 or EPSG:32617",
-                               srs_text);
-        }
-    } else {
-        OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(src->layer);
-        if (!layer_srs) {
-            int has_geometry = OGR_L_GetGeomType(src->layer) != wkbNone;
-            source_close(src);
-            if (!has_geometry)
-                return PARITY_OK; /* a plain table: no CRS needed */
-            return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                               "%s has no CRS (no .prj or CRS metadata); its "
-                               "coordinates cannot be placed on the map. Pass "
-                               "--s-srs EPSG:XXXX with the CRS it was made in",
-                               file);
-        }
-        src->source_srs = OSRClone(layer_srs);
-    }
-    OSRSetAxisMappingStrategy(src->source_srs, OAMS_TRADITIONAL_GIS_ORDER);
-    src->target_srs = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(src->target_srs, 4326);
-    OSRSetAxisMappingStrategy(src->target_srs, OAMS_TRADITIONAL_GIS_ORDER);
-    if (!OSRIsSame(src->source_srs, src->target_srs)) {
-        src->transform =
-            OCTNewCoordinateTransformation(src->source_srs, src->target_srs);
-        if (!src->transform) {
-            source_close(src);
-            return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                               "cannot reproject %s to EPSG:4326 (%s)", file,
-                               gdal_message());
-        }
-    }
-    return PARITY_OK;
-}
-
-/* ---- fields ------------------------------------------------------------- */
-
-static int field_index(OGRFeatureDefnH defn, const char *name)
-{
-    int n = OGR_FD_GetFieldCount(defn);
-    for (int i = 0; i < n; i++)
-        if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name))
-            return i;
-    return -1;
-}
-
-static void list_fields(OGRFeatureDefnH defn, char *out, size_t outlen)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    int n = OGR_FD_GetFieldCount(defn);
-    for (int i = 0; i < n && used + 40 < outlen; i++)
-        used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? ", " : "",
-                                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-    if (n == 0)
-        snprintf(out, outlen, "(none)");
-}
-
-/* Finds the field given by the user (which must exist), or guesses one from
- * candidates (exact names, case-insensitive; then, when contains is given,
- * the first field whose name contains it). Returns -1 when none. */
-static parity_status resolve_field(OGRFeatureDefnH defn, const char *given,
-                                   const char *flag, const char *const *candidates,
-                                   const char *contains, int *index,
-                                   bool *guessed, char *err, size_t errlen)
-{
-    *index = -1;
-    *guessed = false;
-    if (given) {
-        *index = field_index(defn, given);
-        if (*index < 0) {
-            char fields[512];
-            list_fields(defn, fields, sizeof fields);
-            return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                               "%s '%s': no such field; the fields are: %s",
-                               flag, given, fields);
-        }
-        return PARITY_OK;
-    }
-    for (const char *const *c = candidates; *c; c++)
-        if ((*index = field_index(defn, *c)) >= 0) {
-            *guessed = true;
-            return PARITY_OK;
-        }
-    if (contains) {
-        int n = OGR_FD_GetFieldCount(defn);
-        for (int i = 0; i < n; i++) {
-            OGRFieldDefnH f = OGR_FD_GetFieldDefn(defn, i);
-            if (OGR_Fld_GetType(f) == OFTString &&
-                strcasestr(OGR_Fld_GetNameRef(f), contains)) {
-                *index = i;
-                *guessed = true;
-                return PARITY_OK;
-            }
-        }
-    }
-    return PARITY_OK;
-}
 
 /* Every set field of the feature as a JSON object (the source attributes). */
 static json_object *feature_attributes(OGRFeatureH feature, OGRFeatureDefnH defn)
@@ -286,7 +98,7 @@ static bool polygon_hex_wkb(OGRGeometryH geom, OGRCoordinateTransformationH tran
     }
     OGR_G_FlattenTo2D(copy);
     if (transform && OGR_G_Transform(copy, transform) != OGRERR_NONE) {
-        snprintf(why, whylen, "cannot be reprojected (%s)", gdal_message());
+        snprintf(why, whylen, "cannot be reprojected (%s)", import_gdal_message());
         OGR_G_DestroyGeometry(copy);
         return false;
     }
@@ -304,20 +116,6 @@ static bool polygon_hex_wkb(OGRGeometryH geom, OGRCoordinateTransformationH tran
     if (!ok)
         snprintf(why, whylen, "is too large to import");
     return ok;
-}
-
-/* ---- progress ----------------------------------------------------------- */
-
-static void draw_progress(long done, long total, double started)
-{
-    int width = 30, filled = (int)(width * done / (total ? total : 1));
-    char bar[64];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[width] = '\0';
-    fprintf(stderr, "\r[%s] %3ld%% %ld/%ld features %.1f s", bar,
-            100 * done / (total ? total : 1), done, total, now_seconds() - started);
-    fflush(stderr);
 }
 
 /* ---- boundaries --------------------------------------------------------- */
@@ -344,7 +142,7 @@ static void append_name(char *list, size_t size, const char *name)
     snprintf(list + used, size - used, "%s%s", used ? ", " : "", name);
 }
 
-static parity_status stage_features(db_conn *conn, source *src,
+static parity_status stage_features(db_conn *conn, import_source *src,
                                     const import_boundaries_options *opts,
                                     int name_i, int id_i, int pop_i,
                                     import_summary *s, char *err, size_t errlen)
@@ -352,7 +150,7 @@ static parity_status stage_features(db_conn *conn, source *src,
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
     long total = (long)OGR_L_GetFeatureCount(src->layer, 1);
     bool progress = opts->progress && isatty(STDERR_FILENO) && total >= 500;
-    double started = now_seconds();
+    double started = import_now();
     parity_buf wkb;
     buf_init(&wkb, (size_t)1 << 30);
     parity_status status = PARITY_OK;
@@ -401,7 +199,7 @@ static parity_status stage_features(db_conn *conn, source *src,
         json_object_put(attrs);
         OGR_F_Destroy(feature);
         if (progress && (s->read % 64 == 0 || s->read == total))
-            draw_progress(s->read, total, started);
+            import_draw_progress(s->read, total, started, "features");
     }
     if (progress)
         fputc('\n', stderr);
@@ -413,34 +211,39 @@ parity_status import_boundaries(db_conn *conn,
                                 const import_boundaries_options *opts,
                                 import_summary *s, char *err, size_t errlen)
 {
-    double started = now_seconds();
+    double started = import_now();
     memset(s, 0, sizeof *s);
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    source src;
+    import_source src;
     parity_status status =
-        source_open(&src, opts->file, opts->layer, opts->source_srs, err, errlen);
-    if (status == PARITY_OK && !src.dataset)
+        import_source_open(&src, opts->file, opts->layer, err, errlen);
+    if (status == PARITY_OK && !opts->source_srs &&
+        OGR_L_GetGeomType(src.layer) == wkbNone)
         status = parity_fail(err, errlen, PARITY_ERR_INPUT,
                              "%s has no geometry; boundaries need polygons",
                              opts->file);
+    if (status == PARITY_OK)
+        status = import_source_transform(&src, opts->file, opts->source_srs,
+                                         NULL, err, errlen);
     if (status != PARITY_OK) {
+        import_source_close(&src);
         CPLPopErrorHandler();
         return status;
     }
     snprintf(s->layer, sizeof s->layer, "%s", OGR_L_GetName(src.layer));
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src.layer);
     int name_i, id_i, pop_i;
-    if ((status = resolve_field(defn, opts->name_field, "--name-field",
+    if ((status = import_resolve_field(defn, opts->name_field, "--name-field",
                                 NAME_FIELDS, "name", &name_i, &s->name_guessed,
                                 err, errlen)) != PARITY_OK ||
-        (status = resolve_field(defn, opts->id_field, "--id-field", ID_FIELDS,
+        (status = import_resolve_field(defn, opts->id_field, "--id-field", ID_FIELDS,
                                 NULL, &id_i, &s->id_guessed, err, errlen)) !=
             PARITY_OK ||
-        (status = resolve_field(defn, opts->population_field,
+        (status = import_resolve_field(defn, opts->population_field,
                                 "--population-field", POPULATION_FIELDS, NULL,
                                 &pop_i, &s->population_guessed, err, errlen)) !=
             PARITY_OK) {
-        source_close(&src);
+        import_source_close(&src);
         CPLPopErrorHandler();
         return status;
     }
@@ -456,7 +259,7 @@ parity_status import_boundaries(db_conn *conn,
     if (status == PARITY_OK)
         status = stage_features(conn, &src, opts, name_i, id_i, pop_i, s, err,
                                 errlen);
-    source_close(&src);
+    import_source_close(&src);
     CPLPopErrorHandler();
 
     db_result *res = NULL;
@@ -539,6 +342,6 @@ parity_status import_boundaries(db_conn *conn,
         status = db_exec(conn, "COMMIT", err, errlen);
     else
         db_exec(conn, "ROLLBACK", NULL, 0);
-    s->seconds = now_seconds() - started;
+    s->seconds = import_now() - started;
     return status;
 }

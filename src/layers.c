@@ -7,6 +7,22 @@
 const layer_def LAYERS[] = {
     {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods", NULL, 5,
      {"id:String", "name:String", "population:Number", NULL}},
+    {"sites",
+     "Program sites; without a token, sensitive sites only as a count per "
+     "neighborhood (kind sensitive_sites)",
+     "tile_sites", NULL, 9,
+     {"kind:String", "id:Number", "name:String", "category:String",
+      "program:String", "partner:String", "capacity:Number",
+      "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
+      "sensitive_count:Number", NULL}},
+    {"events",
+     "Outreach events: below zoom 14 clusters (kind cluster: count, and "
+     "categories as an object of counts), from zoom 14 single events",
+     "tile_events", NULL, 9,
+     {"kind:String", "id:Number", "title:String", "category:String",
+      "starts_at:String", "ends_at:String", "attendance:Number",
+      "youth_attendance:Number", "program:String", "partner:String",
+      "count:Number", "categories:Object", NULL}},
     {NULL, NULL, NULL, NULL, 0, {NULL}},
 };
 

@@ -14,7 +14,13 @@ static void usage(FILE *out)
           "commands:\n"
           "  db migrate                  create or update the database schema\n"
           "  import boundaries FILE      replace the neighborhoods with FILE's polygons\n"
+          "  import partners FILE        add or update partners (name, kind)\n"
+          "  import programs FILE        add or update programs (partner, category, dates)\n"
+          "  import sites FILE           add or update program sites (points)\n"
+          "  import events FILE          add or update outreach events (points)\n"
           "  serve                       serve tiles, the API and the map page\n"
+          "  token create|revoke NAME    make (printed once) or revoke an API write token\n"
+          "  token list                  the API tokens: names and dates\n"
           "\n"
           "global options:\n"
           "  --db CONNINFO   libpq connection string or URI (default\n"
@@ -54,6 +60,8 @@ int main(int argc, char **argv)
         return cmd_import(rest_argc, rest, db);
     if (!strcmp(command, "serve"))
         return cmd_serve(rest_argc, rest, db);
+    if (!strcmp(command, "token"))
+        return cmd_token(rest_argc, rest, db);
     if (!strcmp(command, "help")) {
         usage(stdout);
         return 0;

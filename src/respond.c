@@ -30,26 +30,38 @@ void respond_json(http_response *res, int http_status, json_object *obj)
     json_object_put(obj);
 }
 
-void respond_error(http_response *res, parity_status status,
-                   const char *message, json_object *fields)
+static void error_body(http_response *res, int code, const char *name,
+                       const char *message, json_object *fields)
 {
-    int code = parity_status_http(status);
     json_object *error = json_object_new_object();
     json_object_object_add(error, "status", json_object_new_int(code));
-    json_object_object_add(error, "code",
-                           json_object_new_string(parity_status_name(status)));
+    json_object_object_add(error, "code", json_object_new_string(name));
     json_object_object_add(error, "message",
                            json_object_new_string(message ? message : ""));
     if (fields)
         json_object_object_add(error, "fields", fields);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "error", error);
-    if (code == 503 && res->retry_after == 0)
-        res->retry_after = 1;
     res->etag[0] = '\0';
     res->cache_control = "no-store";
     res->content_encoding = NULL;
     respond_json(res, code, root);
+}
+
+void respond_error(http_response *res, parity_status status,
+                   const char *message, json_object *fields)
+{
+    int code = parity_status_http(status);
+    if (code == 503 && res->retry_after == 0)
+        res->retry_after = 1;
+    error_body(res, code, parity_status_name(status), message, fields);
+}
+
+void respond_method_not_allowed(http_response *res, const char *message,
+                                const char *allow)
+{
+    error_body(res, 405, "method_not_allowed", message, NULL);
+    res->allow = allow;
 }
 
 void respond_etag(const void *data, size_t len, char out[48])

@@ -127,9 +127,11 @@ parity_status route_parse(const char *path, int max_zoom, route *out,
             while (p[m] && p[m] != '/' && p[m] != '.') {
                 char c = p[m];
                 if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                      c == ' '))
                     return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
-                                       "record ids are letters, digits, - and _");
+                                       "record ids are letters, digits, "
+                                       "spaces, - and _");
                 if (++m >= sizeof out->id)
                     return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                                        "record id too long");

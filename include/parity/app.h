@@ -24,6 +24,8 @@ typedef struct app_config {
     int max_zoom;
     int max_features;            /* per tile */
     const char *cache_control;   /* for tiles and API reads */
+    int page_size;               /* API lists: items when no limit is given */
+    int max_page_size;           /* API lists: largest limit accepted */
 } app_config;
 
 typedef struct app app;

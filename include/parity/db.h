@@ -62,6 +62,12 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
                            const char *const *params, db_result **out,
                            char *err, size_t errlen);
 
+/* After a failed query on conn: the name of the constraint it violated, and
+ * the column a NOT NULL violation names ("" when the server gave none).
+ * Valid until the next query on conn. */
+const char *db_error_constraint(const db_conn *conn);
+const char *db_error_column(const db_conn *conn);
+
 /* Prepares every query of sql/queries now, so a broken query fails at
  * start-up; err names the query. */
 parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen);

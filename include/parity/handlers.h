@@ -10,9 +10,12 @@
 #ifndef PARITY_HANDLERS_H
 #define PARITY_HANDLERS_H
 
+#include <stdbool.h>
+
 #include "parity/app.h"
 #include "parity/db.h"
 #include "parity/http.h"
+#include "parity/params.h"
 #include "parity/routes.h"
 
 typedef struct handler_ctx {
@@ -38,6 +41,25 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
 void handler_query_body(const handler_ctx *ctx, const http_request *req,
                         http_response *res, const char *query, int n_params,
                         const char *const *params, const char *content_type);
+
+/*
+ * Checks the request's bearer token on conn (token.h). When required, a
+ * request without a valid token is answered 401; when not, a request
+ * without an Authorization header passes unprivileged, but one with an
+ * invalid token is still answered 401 (a client that sends a token wants to
+ * know it does not work). 401s carry WWW-Authenticate: Bearer. *privileged
+ * is true when the token is valid. Returns PARITY_OK or the status
+ * answered.
+ */
+parity_status handler_authorize(db_conn *conn, const http_request *req,
+                                bool required, bool *privileged,
+                                http_response *res);
+
+/* Answers 400 naming the filters' categories that do not exist (and those
+ * that do); PARITY_OK when there are none or all exist. */
+parity_status handler_check_categories(db_conn *conn,
+                                       const params_filters *filters,
+                                       http_response *res);
 
 typedef void (*api_handler_fn)(const handler_ctx *ctx, const http_request *req,
                                const route *r, http_response *res);

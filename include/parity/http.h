@@ -60,6 +60,8 @@ typedef struct http_response {
     char location[256];          /* Location for 201, or "" */
     int retry_after;             /* seconds for 503, 0 for none */
     const char *allow_origin;    /* CORS: the origin to allow, or NULL */
+    const char *allow;           /* Allow for 405 ("GET, HEAD, POST"), or NULL */
+    const char *www_authenticate;/* WWW-Authenticate for 401, or NULL */
     const char *cache_state;     /* "hit", "miss" or NULL, for the access log */
 } http_response;
 

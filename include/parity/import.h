@@ -6,8 +6,12 @@
  * GeoPackage, KML, FlatGeobuf, CSV, ...), OGR/PROJ reproject to EPSG:4326
  * (lon/lat order), and the rows go to PostGIS inside one transaction on the
  * caller's connection: either the whole import is committed or nothing is.
- * Progress is drawn on standard error when it is a terminal. Not
- * thread-safe (GDAL's error state is per thread; use one thread).
+ * import_boundaries replaces the neighborhoods; import_rows adds or updates
+ * partners, programs, sites and events, checking every row and reporting
+ * the bad ones by line. Progress is drawn on standard error when it is a
+ * terminal. The module's files are src/import*.c (what they share is in
+ * src/import_internal.h). Not thread-safe (GDAL's error state is per
+ * thread; use one thread).
  */
 #ifndef PARITY_IMPORT_H
 #define PARITY_IMPORT_H
@@ -54,5 +58,95 @@ parity_status import_boundaries(db_conn *conn,
                                 const import_boundaries_options *opts,
                                 import_summary *summary, char *err,
                                 size_t errlen);
+
+/* ---- partners, programs, sites, events --------------------------------- */
+
+typedef enum import_kind {
+    IMPORT_PARTNERS, /* name, kind; upserted by name */
+    IMPORT_PROGRAMS, /* name, partner, category, description, dates; by name */
+    IMPORT_SITES,    /* points; upserted by (source, external id) */
+    IMPORT_EVENTS    /* points; upserted by (source, external id) */
+} import_kind;
+
+/* The columns a row may map; each has a flag --<name>-field. */
+typedef enum import_role {
+    IMPORT_ROLE_ID,          /* --id-field: the external id */
+    IMPORT_ROLE_NAME,        /* --name-field: partner/program/site name, event title */
+    IMPORT_ROLE_KIND,        /* --kind-field: the partner's kind */
+    IMPORT_ROLE_CATEGORY,    /* --category-field */
+    IMPORT_ROLE_PROGRAM,     /* --program-field: a program's name */
+    IMPORT_ROLE_PARTNER,     /* --partner-field: a partner's name */
+    IMPORT_ROLE_DESCRIPTION, /* --description-field */
+    IMPORT_ROLE_START,       /* --date-field: event start, program start date */
+    IMPORT_ROLE_END,         /* --end-field */
+    IMPORT_ROLE_ATTENDANCE,  /* --attendance-field */
+    IMPORT_ROLE_YOUTH,       /* --youth-field */
+    IMPORT_ROLE_HOURS,       /* --hours-field */
+    IMPORT_ROLE_CAPACITY,    /* --capacity-field */
+    IMPORT_ROLE_ADDRESS,     /* --address-field */
+    IMPORT_ROLE_SENSITIVE,   /* --sensitive-field */
+    IMPORT_ROLE_X,           /* --x-field: longitude or easting */
+    IMPORT_ROLE_Y,           /* --y-field: latitude or northing */
+    IMPORT_ROLE_WKT,         /* --wkt-field */
+    IMPORT_ROLE_COUNT
+} import_role;
+
+typedef struct import_rows_options {
+    import_kind kind;
+    const char *file;
+    const char *layer;        /* NULL: the first */
+    const char *source;       /* NULL: FILE's base name (sites, events) */
+    const char *source_srs;   /* NULL: the layer's CRS; EPSG:4326 for x/y columns */
+    const char *fields[IMPORT_ROLE_COUNT]; /* given fields; NULL: guessed */
+    const char *category;     /* one category for every row, or NULL */
+    const char *partner_kind; /* one kind for every partner, or NULL */
+    const char *start;        /* one start (ISO 8601) for every row, or NULL */
+    const char *date_format;  /* strptime format; NULL: ISO 8601 */
+    const char *timezone;     /* for times without offset; NULL: UTC */
+    bool skip_invalid;        /* store the good rows, write the bad ones */
+    const char *reject_file;  /* NULL: <FILE's base name>.rejects.csv here */
+    bool progress;            /* draw a progress bar on a terminal */
+} import_rows_options;
+
+#define IMPORT_LISTED_ROWS 10
+
+typedef struct import_rows_summary {
+    char layer[128];
+    char source[256];          /* the source stored with sites and events */
+    char points[256];          /* where points came from, e.g. "columns lon, lat (guessed), EPSG:4326" */
+    char fields[1024];         /* "title from 'title' (guessed), ..." */
+    bool has_name, has_id;     /* a name (title) and an id column were found */
+    long read;                 /* rows read from the layer */
+    long stored, inserted, updated;
+    long rejected;
+    long outside;              /* points stored in no neighborhood */
+    char outside_rows[1024];   /* "line 977 (E0976), ..." (the first ones) */
+    long outside_listed;       /* how many outside_rows names */
+    char rejected_rows[2048];  /* the first IMPORT_LISTED_ROWS bad rows, one a line */
+    char reject_file[1024];    /* "" when none was written */
+    double seconds;
+} import_rows_summary;
+
+/* The name of a kind ("events") and the flag of a role ("--date-field");
+ * static storage. */
+const char *import_kind_name(import_kind kind);
+const char *import_role_flag(import_role role);
+
+/*
+ * Imports the rows of opts->file as partners, programs, sites or events, as
+ * one transaction on conn. Each row is checked (coordinates, dates, numbers,
+ * known categories, programs and partners, duplicates); by default one bad
+ * row refuses the whole file (PARITY_ERR_INPUT, err says how many and what
+ * to do, summary->rejected_rows lists the first ones) and nothing is stored;
+ * with skip_invalid the good rows are stored and the bad ones written to
+ * the reject file. Rows update what an earlier import of the same source
+ * and external id (sites, events) or name (partners, programs) stored.
+ * Other errors: PARITY_ERR_USAGE (a flag names no field, bad --s-srs,
+ * --category ...), PARITY_ERR_NOT_FOUND, PARITY_ERR_IO (reject file), or a
+ * database status; on any failure nothing changes in the database.
+ */
+parity_status import_rows(db_conn *conn, const import_rows_options *opts,
+                          import_rows_summary *summary, char *err,
+                          size_t errlen);
 
 #endif

@@ -21,6 +21,11 @@
 void respond_error(http_response *res, parity_status status,
                    const char *message, json_object *fields);
 
+/* 405 with an Allow header (allow: static string such as "GET, HEAD") and
+ * the error body {"error":{"status":405,"code":"method_not_allowed",...}}. */
+void respond_method_not_allowed(http_response *res, const char *message,
+                                const char *allow);
+
 /* Copies len bytes as the body with the given status and content type. */
 void respond_bytes(http_response *res, int http_status,
                    const char *content_type, const void *data, size_t len);

@@ -8,7 +8,8 @@
  *   /api/{collection}[.{ext}]                a collection (ext e.g. csv)
  *   /api/{collection}/{id}[.{ext}]           one record
  *   anything else                            a static file of the page
- * Layer and collection names are [a-z0-9_-]{1,31}; whether one exists is the
+ * Layer and collection names are [a-z0-9_-]{1,31}, record ids
+ * [A-Za-z0-9 _-]{1,63} (spaces for category ids); whether one exists is the
  * caller's question. Thread-safe, no allocation.
  */
 #ifndef PARITY_ROUTES_H

@@ -72,6 +72,12 @@ void test_routes_api_and_static(void)
           PARITY_ERR_NOT_FOUND);
     CHECK(route_parse("/api/sites/1'or'1", 22, &r, err, sizeof err) ==
           PARITY_ERR_NOT_FOUND);
+    /* Category ids hold spaces (the path arrives percent-decoded). */
+    CHECK(route_parse("/api/categories/community engagement", 22, &r, err,
+                      sizeof err) == PARITY_OK);
+    CHECK_STR(r.id, "community engagement");
+    CHECK(route_parse("/api/sites/1;drop", 22, &r, err, sizeof err) ==
+          PARITY_ERR_NOT_FOUND);
     CHECK(route_parse("/healthz", 22, &r, err, sizeof err) == PARITY_OK &&
           r.kind == ROUTE_HEALTHZ);
     CHECK(route_parse("/readyz", 22, &r, err, sizeof err) == PARITY_OK &&

@@ -13,6 +13,19 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_validate_good_body(void);
+void test_validate_each_bad_field_named(void);
+void test_validate_cross_fields(void);
+void test_validate_json_errors(void);
+void test_validate_timestamps(void);
+void test_token_hash_vectors(void);
+void test_token_generate_and_parse(void);
+void test_token_hash_in(void);
+void test_field_iso8601(void);
+void test_field_format(void);
+void test_field_compare(void);
+void test_field_numbers(void);
+void test_field_text(void);
 
 #define UNIT_TESTS                          \
     TEST(test_tile_bounds_published),       \
@@ -25,6 +38,19 @@ void test_etag_matching(void);
     TEST(test_options_parse),               \
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
-    TEST(test_etag_matching),
+    TEST(test_etag_matching),               \
+    TEST(test_validate_good_body),          \
+    TEST(test_validate_each_bad_field_named), \
+    TEST(test_validate_cross_fields),       \
+    TEST(test_validate_json_errors),        \
+    TEST(test_validate_timestamps),         \
+    TEST(test_token_hash_vectors),          \
+    TEST(test_token_generate_and_parse),    \
+    TEST(test_token_hash_in),               \
+    TEST(test_field_iso8601),               \
+    TEST(test_field_format),                \
+    TEST(test_field_compare),               \
+    TEST(test_field_numbers),               \
+    TEST(test_field_text),
 
 #endif
