@@ -544,7 +544,7 @@ function start() {
       }
     }, (err) => status.error(`The neighborhood list could not be loaded: ${errText(err)}`));
     fetchCategories().then(({ items }) => {
-      controls.setCategories(items.map((c) => String(c.id ?? c.name)));
+      controls.setCategories(items.map((c) => ({ id: String(c.id), name: String(c.name ?? c.id) })));
       applyClasses();
     }, (err) => status.error(`The categories could not be loaded: ${errText(err)}`));
     fetchPartners().then(({ items }) => {

@@ -99,6 +99,33 @@ export function clusterStyle(count) {
   return clusterStyles.get(key);
 }
 
+const confidentialStyles = new Map();
+/**
+ * Confidential sites of a neighborhood, counted, drawn at a point inside the
+ * neighborhood that says nothing of where they are: a grey dashed square
+ * with the count.
+ */
+export function confidentialStyle(count) {
+  if (!confidentialStyles.has(count)) {
+    confidentialStyles.set(count, new Style({
+      image: new RegularShape({
+        points: 4,
+        radius: 11,
+        angle: Math.PI / 4,
+        fill: new Fill({ color: 'rgba(255, 255, 255, 0.92)' }),
+        stroke: new Stroke({ color: '#4a5a66', width: 1.5, lineDash: [3, 2] }),
+      }),
+      text: new Text({
+        text: String(count),
+        font: '600 11px system-ui, sans-serif',
+        fill: new Fill({ color: INK }),
+      }),
+      zIndex: 9,
+    }));
+  }
+  return confidentialStyles.get(count);
+}
+
 /**
  * Draw a site symbol onto a 2D canvas context (legend, PNG export), centred
  * at (x, y), from the same OpenLayers style the map uses.

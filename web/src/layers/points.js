@@ -1,9 +1,12 @@
 // Point layers: program sites and events.
 //
 // Normally both come from the server's GeoJSON tiles (/tiles/sites,
-// /tiles/events) with the date window and categories as query parameters;
-// the events tiles hold clusters (a point with `count` and counts per
-// category) at low zoom and single events close up.
+// /tiles/events) with the date window and categories as query parameters.
+// Features say what they are in `kind`: sites tiles hold `site`s and, for
+// confidential sites, one `sensitive_sites` point per neighborhood with a
+// `sensitive_count` (never where they are); events tiles hold `cluster`s
+// (`count`, and `categories`: counts per category) at low zoom and single
+// `event`s close up.
 //
 // The tiles know no partner, so when the planner picks one partner the layer
 // switches to the JSON API's list for that partner (/api/sites and
@@ -23,7 +26,7 @@ import GeoJSON from 'ol/format/GeoJSON.js';
 import { fromLonLat } from 'ol/proj.js';
 import { filteredUrls } from './neighborhoods.js';
 import { filterParams, getAll } from '../api.js';
-import { siteStyle, eventStyle, clusterStyle } from '../symbols.js';
+import { siteStyle, eventStyle, clusterStyle, confidentialStyle } from '../symbols.js';
 
 const refName = (v) => (v && typeof v === 'object' ? v.name : v);
 const refId = (v) => (v && typeof v === 'object' ? v.id : undefined);
@@ -71,15 +74,37 @@ export function clusterCategories(feature) {
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
+/** A group of events (a tile's cluster, or a browser cluster of several). */
+function isCluster(feature) {
+  const members = feature.get('features');
+  if (Array.isArray(members)) return members.length > 1;
+  return feature.get('kind') === 'cluster';
+}
+
+/** The one category of a cluster that has only one, else null. */
+function soleCategory(feature) {
+  const cats = clusterCategories(feature);
+  return cats.length === 1 ? cats[0][0] : null;
+}
+
 /**
  * What a point feature is, for the tooltip and the feature card.
  * @returns {{kind: 'site'|'event'|'cluster', title: string, lines: string[], count?: number}}
  */
 export function describePoint(feature, kind) {
+  if (kind === 'sites' && feature.get('kind') === 'sensitive_sites') {
+    const n = Number(feature.get('sensitive_count')) || 0;
+    const where = feature.get('neighborhood_name') || feature.get('neighborhood') || 'this neighborhood';
+    return {
+      kind: 'site',
+      title: `${n} confidential site${n === 1 ? '' : 's'}`,
+      lines: [`In ${where}; the location is not shown.`],
+    };
+  }
   if (kind === 'events') {
     const n = eventCount(feature);
     const members = feature.get('features');
-    if (n > 1 || feature.get('count') !== undefined && !feature.get('title')) {
+    if (isCluster(feature)) {
       return {
         kind: 'cluster',
         title: `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'}`,
@@ -130,12 +155,18 @@ function itemFeature(item) {
 export function createPointLayers({ kind, tileJSON, apiPath, onError }) {
 
   const style = kind === 'sites'
-    ? (feature) => siteStyle(String(feature.get('category') ?? ''))
+    ? (feature) => (feature.get('kind') === 'sensitive_sites'
+      ? confidentialStyle(Number(feature.get('sensitive_count')) || 0)
+      : siteStyle(String(feature.get('category') ?? '')))
     : (feature) => {
       const members = feature.get('features');
       if (Array.isArray(members) && members.length === 1) return eventStyle(String(members[0].get('category') ?? ''));
-      const n = eventCount(feature);
-      if (n > 1 || (feature.get('count') !== undefined && !feature.get('title'))) return clusterStyle(n);
+      if (isCluster(feature)) {
+        const n = eventCount(feature);
+        // A "cluster" of one event is drawn as the event.
+        const sole = n === 1 ? soleCategory(feature) : null;
+        return sole ? eventStyle(sole) : clusterStyle(n);
+      }
       return eventStyle(String(feature.get('category') ?? ''));
     };
 

@@ -138,16 +138,16 @@ export function createControls(doc, store) {
 
   return {
     render,
-    /** Fill the category checkboxes (names from /api/categories). */
-    setCategories(names) {
-      categories = names.slice();
-      categoryList.replaceChildren(...categories.map((name) => {
+    /** Fill the category checkboxes ({id, name} from /api/categories). */
+    setCategories(list) {
+      categories = list.map((c) => c.id);
+      categoryList.replaceChildren(...list.map(({ id, name }) => {
         const label = doc.createElement('label');
         const box = doc.createElement('input');
         box.type = 'checkbox';
-        box.value = name;
+        box.value = id;
         box.addEventListener('change', categoryChanged);
-        label.append(box, ` ${name.charAt(0).toUpperCase()}${name.slice(1)}`);
+        label.append(box, ` ${name || id}`);
         return label;
       }));
       render(store.get());

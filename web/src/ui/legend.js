@@ -6,7 +6,7 @@
 import { NO_DATA_COLOR, SUPPRESSED_COLOR } from '../classes.js';
 import { suppressedTile, hotspotTile, HOTSPOT_LEVELS } from '../patterns.js';
 import { OUTLINES } from '../layers/neighborhoods.js';
-import { drawSiteSymbol, drawEventSymbol, clusterStyle } from '../symbols.js';
+import { drawSiteSymbol, drawEventSymbol, clusterStyle, confidentialStyle } from '../symbols.js';
 import { formatMetric } from '../format.js';
 import { CLASS_METHODS } from '../config.js';
 
@@ -122,6 +122,21 @@ function extraEntries(model) {
   }
   for (const cat of model.siteCategories) {
     out.push({ group: 'sites', draw: (ctx, w, h, ratio) => drawSiteSymbol(ctx, cat, w / 2, h / 2, ratio), label: cat });
+  }
+  if (model.siteCategories.length) {
+    out.push({
+      group: 'sites',
+      draw: (ctx, w, h, ratio) => {
+        const img = confidentialStyle(2).getImage();
+        const [iw, ih] = img.getSize();
+        ctx.save();
+        ctx.translate(w / 2, h / 2);
+        ctx.scale(0.7, 0.7);
+        ctx.drawImage(img.getImage(ratio), -iw / 2, -ih / 2, iw, ih);
+        ctx.restore();
+      },
+      label: 'confidential (count per neighborhood)',
+    });
   }
   if (model.events) {
     for (const cat of model.eventCategories) {
