@@ -39,8 +39,8 @@ function legendClasses(page) {
 
 /** The coverage rows of /api/coverage. */
 function rowsOf(coverage) {
-  assert.ok(Array.isArray(coverage.rows), '/api/coverage has a "rows" list');
-  return coverage.rows;
+  assert.ok(Array.isArray(coverage.neighborhoods), '/api/coverage has a "neighborhoods" list');
+  return coverage.neighborhoods;
 }
 
 /** Compare the legend with /api/breaks for the page's current state. */

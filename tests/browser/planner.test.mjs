@@ -239,12 +239,13 @@ test('clicking a known neighborhood opens a profile whose numbers are the API\'s
       hereText: tr.cells[1].textContent,
       city: tr.cells[2].dataset.value,
       cityText: tr.cells[2].textContent,
+      rank: tr.cells[3].dataset.value,
     })));
     assert.ok(rows.length >= 8, `${rows.length} metric rows`);
     const shownPopulation = await page.locator('#panel-population').textContent();
     assert.equal(shownPopulation, nf(0).format(api.metrics.population));
     const decimals = {
-      events: 0, attendance: 0, sites: 0, incidents: 0, events_per_1k: 1, walk_coverage: 1,
+      events: 0, attendance: 0, sites: 0, programs: 0, incidents: 0, events_per_1k: 1, walk_coverage: 1,
       access: 2, incident_rate: 1, need: 2, supply: 2, gap: 2, parity_ratio: 2,
     };
     let compared = 0;
@@ -260,6 +261,8 @@ test('clicking a known neighborhood opens a profile whose numbers are the API\'s
         assert.equal(text, shown.replace(/^-0(\.0+)?$/, (m) => m.slice(1)), `${r.key} (${side}) as written`);
         compared += 1;
       }
+      const rank = api.ranks ? api.ranks[r.key] : undefined;
+      assert.equal(r.rank, typeof rank === 'number' ? String(rank) : '', `rank of ${r.key}`);
     }
     assert.ok(compared >= 12, `${compared} numbers compared`);
 
@@ -292,13 +295,13 @@ test('the ranking table\'s order is /api/coverage\'s for the chosen metric; a ro
       await settled(page);
       const state = await page.evaluate(() => window.parity.state());
       const coverage = await getJSON(origin, `/api/coverage?${filterQuery(state)}`);
-      const expected = coverage.rows.slice().sort((a, b) =>
+      const expected = coverage.neighborhoods.slice().sort((a, b) =>
         (b.underserved === true) - (a.underserved === true) ||
         byValue(metric, WORSE[metric] === 'high' ? 'desc' : 'asc')(a, b) || byName(a, b));
       const shown = await tableOf(page);
-      assert.equal(shown.ids.length, coverage.rows.length, 'one row per neighborhood');
+      assert.equal(shown.ids.length, coverage.neighborhoods.length, 'one row per neighborhood');
       assert.deepEqual(shown.ids, expected.map((r) => String(r.neighborhood.id)), `default order for ${metric}`);
-      const underserved = coverage.rows.filter((r) => r.underserved === true).length;
+      const underserved = coverage.neighborhoods.filter((r) => r.underserved === true).length;
       assert.ok(underserved > 0, 'the demo city has underserved neighborhoods');
       assert.equal(await page.getAttribute(`#ranking-table th[data-key="${metric}"]`, 'aria-sort'),
         WORSE[metric] === 'high' ? 'descending' : 'ascending');
@@ -313,13 +316,13 @@ test('the ranking table\'s order is /api/coverage\'s for the chosen metric; a ro
     assert.equal(await page.getAttribute('#ranking-table th[data-key="population"]', 'aria-sort'), 'descending');
     assert.equal(queryOf(page.url()).sort, 'population:desc');
     let shown = await tableOf(page);
-    assert.deepEqual(shown.ids, coverage.rows.slice().sort((a, b) => byValue('population', 'desc')(a, b) || byName(a, b))
+    assert.deepEqual(shown.ids, coverage.neighborhoods.slice().sort((a, b) => byValue('population', 'desc')(a, b) || byName(a, b))
       .map((r) => String(r.neighborhood.id)));
     await page.keyboard.press('Enter');
     await settled(page);
     assert.equal(await page.getAttribute('#ranking-table th[data-key="population"]', 'aria-sort'), 'ascending');
     shown = await tableOf(page);
-    assert.deepEqual(shown.ids, coverage.rows.slice().sort((a, b) => byValue('population', 'asc')(a, b) || byName(a, b))
+    assert.deepEqual(shown.ids, coverage.neighborhoods.slice().sort((a, b) => byValue('population', 'asc')(a, b) || byName(a, b))
       .map((r) => String(r.neighborhood.id)));
 
     // A row: the map zooms to the neighborhood and its profile opens.

@@ -90,7 +90,7 @@ export function createPrintSheet(doc) {
         side.append(ul, h('h2', 'Recent events'));
         const ol = h('ul');
         for (const e of profile.recent.slice(0, 6)) {
-          const d = e.starts_at ? new Date(e.starts_at).toLocaleDateString('en-US', { dateStyle: 'medium' }) : '';
+          const d = e.date || (e.starts_at ? new Date(e.starts_at).toLocaleDateString('en-US', { dateStyle: 'medium' }) : '');
           ol.append(h('li', `${d} ${e.title ?? ''}`.trim()));
         }
         if (!profile.recent.length) ol.append(h('li', 'No events in the window.'));

@@ -13,6 +13,7 @@ export const PROFILE_ROWS = Object.freeze([
   { key: 'events', label: 'Events', count: true },
   { key: 'attendance', label: 'Attendance', count: true },
   { key: 'sites', label: 'Program sites', count: true },
+  { key: 'programs', label: 'Programs', count: true },
   { key: 'events_per_1k', label: 'Events per 1,000' },
   { key: 'walk_coverage', label: 'Walk coverage' },
   { key: 'access', label: 'Access per 1,000' },
@@ -75,6 +76,11 @@ export function normalizeProfile(json) {
     underserved: here.underserved ?? json.underserved ?? null,
     giBin: here.gi_bin ?? json.gi_bin ?? null,
     suppressed: here.suppressed ?? json.suppressed ?? false,
+    ranks: json.ranks && typeof json.ranks === 'object' ? json.ranks : {},
+    of: Number.isFinite(json.of) ? json.of : null,
+    lastEvent: here.last_event ?? null,
+    daysSince: here.days_since_last_event ?? null,
+    sensitiveSites: Number.isFinite(json.sensitive_sites) ? json.sensitive_sites : 0,
     mix,
     months,
     sites: arr(json.sites),
@@ -94,6 +100,8 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
   const details = $('panel-details');
   const name = $('panel-name');
   const population = $('panel-population');
+  const lastEvent = $('panel-last-event');
+  const colRank = $('profile-col-rank');
   const close = $('panel-close');
   const badges = $('panel-badges');
   const status = $('profile-status');
@@ -149,6 +157,7 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
       population.textContent = info.population === null ? 'not recorded' : formatCount(info.population);
       population.dataset.value = info.population === null ? '' : String(info.population);
       badges.replaceChildren();
+      for (const e of doc.querySelectorAll('.fact-extra')) e.hidden = true;
       details.hidden = false;
       close.hidden = false;
       body.hidden = true;
@@ -170,6 +179,15 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
       if (p.suppressed === true) b.push(badge('Small counts suppressed', 'badge-muted'));
       badges.replaceChildren(...b);
       colName.textContent = 'Here';
+      colRank.title = p.of ? `Rank among ${p.of} neighborhoods, 1 = highest` : 'Rank, 1 = highest';
+      if (p.lastEvent) {
+        const [y, m, d] = String(p.lastEvent).slice(0, 10).split('-').map(Number);
+        const when = dateTime.format(new Date(y, m - 1, d));
+        lastEvent.textContent = isNumber(p.daysSince) ? `${when} (${formatCount(p.daysSince)} days before the window's end)` : when;
+      } else {
+        lastEvent.textContent = 'none yet';
+      }
+      for (const e of doc.querySelectorAll('.fact-extra')) e.hidden = false;
       metricsBody.replaceChildren(...PROFILE_ROWS.filter((r) => r.key in p.here || r.key in p.city).map((r) => {
         const tr = doc.createElement('tr');
         tr.dataset.key = r.key;
@@ -184,7 +202,13 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
             ? 'suppressed' : formatProfileValue(r, v);
           return c;
         };
-        tr.append(th, td(p.here[r.key]), td(p.city[r.key]));
+        const rank = doc.createElement('td');
+        rank.className = 'num rank';
+        const rv = p.ranks[r.key];
+        rank.dataset.value = isNumber(rv) ? String(rv) : '';
+        rank.textContent = isNumber(rv) ? `#${rv}` : '';
+        if (isNumber(rv) && p.of) rank.title = `${rv} of ${p.of}`;
+        tr.append(th, td(p.here[r.key]), td(p.city[r.key]), rank);
         return tr;
       }));
       mixEl.replaceChildren(p.mix.length ? mixChart(doc, p.mix) : list([], () => {}, 'No events in the window.'));
@@ -199,7 +223,13 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
           small.className = 'muted';
           small.textContent = [s.category, refName(s.program), refName(s.partner)].filter(Boolean).join(' · ');
           li.append(strong, doc.createElement('br'), small);
-        }, 'No public program site here.'),
+        }, p.sensitiveSites ? 'No public program site.' : 'No program site in the window.'),
+        ...(p.sensitiveSites ? [(() => {
+          const note = doc.createElement('p');
+          note.className = 'muted';
+          note.textContent = `${p.sites.length ? 'And' : 'But'} ${p.sensitiveSites} confidential site${p.sensitiveSites === 1 ? '' : 's'} (location not shown).`;
+          return note;
+        })()] : []),
         ...(otherPrograms.length ? [list(otherPrograms, (li, pr) => {
           li.textContent = `${pr.name}${pr.category ? ` · ${pr.category}` : ''}${refName(pr.partner) ? ` · ${refName(pr.partner)}` : ''}`;
         }, '')] : []),
@@ -207,9 +237,12 @@ export function createProfile(doc, { onClose, onZoom, onPrint }) {
       eventsEl.replaceChildren(...p.recent.slice(0, 10).map((e) => {
         const li = doc.createElement('li');
         const when = doc.createElement('time');
-        const t = e.starts_at ? new Date(e.starts_at) : null;
+        // The event's local date in the city (`date`), else its start here.
+        const local = typeof e.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e.date) ? e.date : null;
+        const t = local ? new Date(...local.split('-').map((v, i) => Number(v) - (i === 1 ? 1 : 0)))
+          : e.starts_at ? new Date(e.starts_at) : null;
         if (t && !Number.isNaN(t.getTime())) {
-          when.dateTime = e.starts_at;
+          when.dateTime = local || e.starts_at;
           when.textContent = dateTime.format(t);
         }
         const title = doc.createElement('span');
