@@ -61,13 +61,23 @@ export function pointAt(map, pointLayers, pixel) {
  */
 export function wireInteractions({ map, layers, pointLayers, tooltip, card, valueText, onSelect }) {
   const target = /** @type {HTMLElement} */ (map.getTargetElement());
+  const panel = document.getElementById('panel');
+
+  /** The map's size less what the profile panel covers on its right. */
+  function freeSize() {
+    const size = map.getSize();
+    if (!size || panel.hidden) return size;
+    const m = target.getBoundingClientRect();
+    const p = panel.getBoundingClientRect();
+    return [Math.max(0, Math.min(size[0], p.left - m.left)), size[1]];
+  }
 
   function hover(pixel) {
     const point = pointAt(map, pointLayers, pixel);
     if (point) {
       const what = describePoint(point.feature, point.kind);
       layers.setHovered(null);
-      tooltip.show(pixel, what.title, what.kind === 'cluster' ? 'Click to zoom in' : what.lines[0] || '', map.getSize());
+      tooltip.show(pixel, what.title, what.kind === 'cluster' ? 'Click to zoom in' : what.lines[0] || '', freeSize());
       target.classList.add('is-hovering');
       return;
     }
@@ -80,7 +90,7 @@ export function wireInteractions({ map, layers, pointLayers, tooltip, card, valu
     }, { layerFilter: (l) => l === layers.base, hitTolerance: 0 });
     if (hit) {
       layers.setHovered(hit.id);
-      tooltip.show(pixel, hit.name, value, map.getSize());
+      tooltip.show(pixel, hit.name, value, freeSize());
       target.classList.add('is-hovering');
     } else {
       unhover();
@@ -108,7 +118,7 @@ export function wireInteractions({ map, layers, pointLayers, tooltip, card, valu
         card.hide();
         return;
       }
-      card.show(pixel, what, map.getSize());
+      card.show(pixel, what, freeSize());
       return;
     }
     card.hide();
