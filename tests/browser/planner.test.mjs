@@ -117,8 +117,11 @@ test('filters change the URL and the tile requests; the URL reopens the same vie
     const cov = log.requests.slice(mark).filter((u) => new URL(u).pathname === '/api/coverage').map(queryOf);
     assert.ok(cov.length > 0 && cov.every((c) => c.from === '2026-03-01' && c.category.split(',').sort().join() === chosen.join()));
 
-    // Partner: the sites layer then comes from /api/sites?partner=.
+    // Partner: the point layers then come from /api/sites and /api/events
+    // with partner=.
     await page.check('#layer-sites');
+    await settled(page);
+    await page.check('#layer-events');
     await settled(page);
     const partners = (await getJSON(origin, '/api/partners?limit=500')).items;
     const partner = partners.find((p) => p.kind === 'nonprofit') || partners[0];
@@ -129,9 +132,17 @@ test('filters change the URL and the tile requests; the URL reopens the same vie
     const siteLists = log.requests.slice(mark).filter((u) => new URL(u).pathname === '/api/sites').map(queryOf);
     assert.ok(siteLists.some((s) => s.partner === String(partner.id) && s.from === '2026-03-01'),
       'sites of the partner asked for');
+    const eventLists = log.requests.slice(mark).filter((u) => new URL(u).pathname === '/api/events').map(queryOf);
+    assert.ok(eventLists.some((s) => s.partner === String(partner.id) && s.to === '2026-08-31' &&
+      s.category.split(',').sort().join() === chosen.join()), 'events of the partner asked for');
+    const eventTiles = log.requests.slice(mark).filter((u) => new URL(u).pathname.startsWith('/tiles/events/'));
+    assert.deepEqual(eventTiles, [], 'no event tiles while a partner is chosen (the tiles know no partner)');
 
     // Metric, class method, count; a selected neighborhood; a zoom.
-    await page.uncheck('#layer-sites'); // so that the click hits the neighborhood, not a site
+    // So that the click hits the neighborhood, not a site or an event.
+    await page.uncheck('#layer-sites');
+    await settled(page);
+    await page.uncheck('#layer-events');
     await settled(page);
     await page.selectOption('#metric', 'walk_coverage');
     await page.selectOption('#method', 'equal');
@@ -173,6 +184,7 @@ test('filters change the URL and the tile requests; the URL reopens the same vie
       assert.equal(await again.inputValue('#partner'), String(partner.id));
       assert.equal(await again.isChecked('#category-list input[value="enforcement"]'), false);
       assert.equal(await again.isChecked('#layer-sites'), true);
+      assert.equal(await again.isChecked('#layer-events'), false);
       assert.equal(await again.locator('#panel-name').textContent(), known.feature.properties.name);
       const view2 = await again.evaluate(() => {
         const v = window.parity.map.getView();

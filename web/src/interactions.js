@@ -122,6 +122,8 @@ export function wireInteractions({ map, layers, pointLayers, tooltip, card, valu
       return;
     }
     card.hide();
+    // The profile opens where the tooltip may be; it comes back on the next move.
+    tooltip.hide();
     selectAt(pixel);
   }
 
