@@ -455,6 +455,14 @@ test('the CSV export is the ranking table', async () => {
 test('print: one A4 and one Letter page for the city and for a neighborhood', async () => {
   const { page, log } = await openPage(browser.context, origin, '/?layers=underserved,sites', { stubPrint: true });
   try {
+    // Printing from the browser's menu (no button): the sheet of the city is
+    // made on the spot, with the map as an image.
+    const menu = await page.pdf({ format: 'A4', printBackground: true });
+    saveArtifact('print-menu-A4.pdf', menu);
+    assert.equal((menu.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'one page');
+    assert.equal((menu.toString('latin1').match(/\/Subtype\s*\/Image/g) || []).length, 1, 'the map image is printed');
+    assert.match(await page.locator('#print-title').textContent(), /by neighborhood$/);
+
     for (const kind of ['city', 'neighborhood']) {
       if (kind === 'neighborhood') {
         await page.locator('#ranking-table tbody tr').first().click();

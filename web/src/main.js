@@ -354,22 +354,26 @@ function start() {
     const asOf = coverage && coverage.asOf ? `Data as of ${new Date(coverage.asOf).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}. ` : '';
     return `${asOf}${DATA_NOTE} Made with parity on ${formatWindow(today(), today()).split(' – ')[0]}.`;
   }
-  async function briefingBlob(bands = true) {
+  /** The briefing canvas of the map as it is drawn now. */
+  function briefing(bands) {
     const s = store.get();
     const m = metricByKey(s.metric);
-    neighborhoods.setHovered(null);
-    tooltip.hide();
-    await renderComplete(map);
     const method = CLASS_METHODS.find((c) => c.key === s.method).label;
     const sel = s.selected && index.get(s.selected) ? ` · selected: ${index.get(s.selected).name}` : '';
-    const canvas = briefingCanvas(map, {
+    return briefingCanvas(map, {
       title: `${m.label} by neighborhood`,
       subtitle: `${describeFilters(s)} · ${method}, ${s.k} classes${sel}`,
       note: dataNote(),
       legend: legendModel,
       bands,
     });
-    return canvasBlob(canvas);
+  }
+  /** The briefing PNG, once the map has rendered without hover effects. */
+  async function briefingBlob(bands = true) {
+    neighborhoods.setHovered(null);
+    tooltip.hide();
+    await renderComplete(map);
+    return canvasBlob(briefing(bands));
   }
   async function exportPng() {
     const s = store.get();
@@ -390,15 +394,17 @@ function start() {
     status.info('Ranking exported as CSV.');
   }
   let printing = null;
-  async function preparePrint(kind) {
+  let printRequested = false;
+  /** The state the print sheet was made for (by a print button). */
+  let printedState = null;
+  /** What the print sheet shows besides the map. */
+  function printContent(kind) {
     const s = store.get();
     const m = metricByKey(s.metric);
     const prof = kind === 'neighborhood' ? profile.current : null;
-    const blob = await briefingBlob(false);
     let rankingRows;
     if (kind === 'city' && coverage) {
-      const lines = ranking.csv().trim().split('\r\n').length - 1;
-      const shown = [...doc.querySelectorAll('#ranking-table tbody tr')].slice(0, Math.min(15, lines));
+      const shown = [...doc.querySelectorAll('#ranking-table tbody tr[data-id]')].slice(0, 15);
       const keep = ['rank', 'name', 'population', 'events', s.metric, 'underserved'];
       const idx = keep.map((k) => COLUMNS.findIndex((c) => c.key === k)).filter((i) => i >= 0);
       rankingRows = {
@@ -406,25 +412,44 @@ function start() {
         rows: shown.map((tr) => idx.map((i) => tr.cells[i].textContent)),
       };
     }
-    await printSheet.prepare({
+    return {
       kind,
       title: kind === 'neighborhood' && prof ? `${prof.name} — neighborhood profile` : `${m.label} by neighborhood`,
       subtitle: `${describeFilters(s)}${kind === 'neighborhood' ? ` · map: ${m.label}` : ''}`,
       note: dataNote(),
-      map: blob,
       ranking: rankingRows,
       profile: prof,
-    });
+    };
+  }
+  async function preparePrint(kind) {
+    const blob = await briefingBlob(false);
+    await printSheet.prepare({ ...printContent(kind), map: blob });
+    printedState = JSON.stringify(store.get());
   }
   async function printNow(kind) {
     try {
       printing = preparePrint(kind);
       await printing;
+      printRequested = true;
       window.print();
     } catch (err) {
       status.error(`Could not prepare the print layout: ${errText(err)}`);
+    } finally {
+      printRequested = false;
     }
   }
+  // Printing from the browser's menu: the city sheet of what the map shows
+  // now, made at once (the print cannot wait for anything).
+  window.addEventListener('beforeprint', () => {
+    if (printRequested || !neighborhoods || printedState === JSON.stringify(store.get())) return;
+    try {
+      const kind = store.get().selected && profile.current ? 'neighborhood' : 'city';
+      printSheet.prepare({ ...printContent(kind), map: briefing(false).toDataURL('image/png') });
+      printedState = null;
+    } catch (err) {
+      status.error(`Could not prepare the print layout: ${errText(err)}`);
+    }
+  });
   buttons.png.addEventListener('click', exportPng);
   buttons.csv.addEventListener('click', exportCsv);
   buttons.print.addEventListener('click', () => printNow('city'));

@@ -50,7 +50,7 @@ export function createPrintSheet(doc) {
      * @param {string} o.title
      * @param {string} o.subtitle
      * @param {string} o.note
-     * @param {Blob} o.map the briefing PNG
+     * @param {Blob|string} o.map the briefing PNG, or its URL
      * @param {{head: string[], rows: string[][]}} [o.ranking] top rows (city)
      * @param {ReturnType<typeof import('./profile.js').normalizeProfile>|null} [o.profile]
      */
@@ -60,12 +60,12 @@ export function createPrintSheet(doc) {
       subtitle.textContent = s;
       note.textContent = n;
       if (url) URL.revokeObjectURL(url);
-      url = URL.createObjectURL(map);
+      url = typeof map === 'string' ? null : URL.createObjectURL(map);
       const loaded = new Promise((resolve, reject) => {
         img.onload = () => resolve();
         img.onerror = () => reject(new Error('the map image could not be shown'));
       });
-      img.src = url;
+      img.src = url || /** @type {string} */ (map);
       img.alt = `Map: ${t}`;
       const parts = [];
       if (kind === 'city' && ranking) {
