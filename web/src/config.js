@@ -70,9 +70,9 @@ export const METRIC_KEYS = METRICS.map((m) => m.key);
 export const metricByKey = (key) => METRICS.find((m) => m.key === key) || null;
 
 export const CLASS_METHODS = Object.freeze([
-  { key: 'quantile', label: 'Quantile' },
-  { key: 'equal', label: 'Equal interval' },
-  { key: 'jenks', label: 'Natural breaks (Jenks)' },
+  { key: 'quantile', label: 'Quantile', short: 'Quantile' },
+  { key: 'equal', label: 'Equal interval', short: 'Equal interval' },
+  { key: 'jenks', label: 'Natural breaks (Jenks)', short: 'Natural breaks' },
 ]);
 export const MIN_CLASSES = 3;
 export const MAX_CLASSES = 9;

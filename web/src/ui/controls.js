@@ -33,7 +33,7 @@ export function createControls(doc, store) {
     return o;
   };
   for (const m of METRICS) metric.append(option(m.key, m.label));
-  for (const m of CLASS_METHODS) method.append(option(m.key, m.label));
+  for (const m of CLASS_METHODS) method.append(option(m.key, m.short));
   for (let n = MIN_CLASSES; n <= MAX_CLASSES; n++) k.append(option(String(n), String(n)));
 
   /** @type {string[]} */
