@@ -100,6 +100,30 @@ test('page loads without errors and talks only to its own server', async () => {
   }
 });
 
+test('a link with invalid or unknown values opens the defaults for them and says so', async () => {
+  const { page, log } = await openPage(browser.context, origin,
+    '/?metric=bogus&k=12&from=2026-02-30&to=2026-03-01&category=prevention,no-such-category&partner=999999&layers=sites,nope');
+  try {
+    await assertCleanLog(page, log, origin);
+    const q = new URL(page.url()).searchParams;
+    assert.equal(q.get('metric'), 'gap', 'the default metric');
+    assert.equal(q.get('k'), '5', 'the default class count');
+    assert.equal(q.get('window'), '365', 'the default window');
+    assert.equal(q.get('category'), 'prevention', 'the unknown category is left out');
+    assert.equal(q.get('partner'), null, 'the unknown partner is left out');
+    assert.equal(q.get('layers'), 'sites,underserved', 'the default layers');
+    const status = await page.locator('#status').textContent();
+    for (const word of ['metric', 'k', 'from/to', 'layers', 'category "no-such-category"', 'partner 999999']) {
+      assert.ok(status.includes(word), `the status line names ${word}: ${status}`);
+    }
+    for (const u of log.requests.filter((r) => /\/tiles\/neighborhoods\/\d/.test(r))) {
+      assert.equal(new URL(u).searchParams.get('category'), 'prevention', 'tiles asked for the known category only');
+    }
+  } finally {
+    await page.close();
+  }
+});
+
 test('the map draws a choropleth whose legend is the server\'s breaks', async () => {
   const { page } = await openPage(browser.context, origin, '/?layers=underserved');
   try {

@@ -104,6 +104,7 @@ function start() {
   const root = doc.documentElement;
   root.dataset.parityState = 'loading';
 
+  // problems: what the link named that is not valid (shown in the status line).
   const { state: initial, problems } = parseState(window.location.search);
   const store = createStore(window, initial);
 
@@ -332,7 +333,9 @@ function start() {
       const n = coverage.rows.filter((r) => r.underserved === true).length;
       text += ` · ${n} underserved citywide`;
     }
+    if (problems.length) text += ` · Left out of the link (not valid here): ${problems.join(', ')}`;
     if (tileErrors > 0) status.error(`${text}; some tiles could not be loaded.`);
+    else if (problems.length) status.error(text);
     else status.info(text);
   }
 
@@ -520,7 +523,42 @@ function start() {
   }
 
   async function loadLayers() {
-    tileJSON = await loadTileJSON(NEIGHBORHOODS_TILEJSON);
+    // The lists come first: a link may name a category or partner the
+    // server no longer knows, which the tiles and lists would refuse.
+    const [tj, cats, parts] = await Promise.all([
+      loadTileJSON(NEIGHBORHOODS_TILEJSON),
+      fetchCategories().then(({ items }) => items, (err) => {
+        status.error(`The categories could not be loaded: ${errText(err)}`);
+        return null;
+      }),
+      fetchPartners().then(({ items }) => items, (err) => {
+        status.error(`The partners could not be loaded: ${errText(err)}`);
+        return null;
+      }),
+    ]);
+    tileJSON = tj;
+    const patch = {};
+    if (cats) {
+      const list = cats.map((c) => ({ id: String(c.id), name: String(c.name ?? c.id) }));
+      controls.setCategories(list);
+      const known = new Set(list.map((c) => c.id));
+      const chosen = store.get().categories;
+      const keep = chosen.filter((c) => known.has(c));
+      if (keep.length !== chosen.length) {
+        problems.push(...chosen.filter((c) => !known.has(c)).map((c) => `category "${c}"`));
+        patch.categories = keep.length === known.size ? [] : keep;
+      }
+    }
+    if (parts) {
+      for (const p of parts) partners.set(String(p.id), String(p.name));
+      controls.setPartners(parts);
+      const chosen = store.get().partner;
+      if (chosen !== null && !partners.has(chosen)) {
+        problems.push(`partner ${chosen}`);
+        patch.partner = null;
+      }
+    }
+    if (Object.keys(patch).length) store.set(patch, { history: 'replace', cause: 'link' });
     const s = store.get();
     const source = createNeighborhoodSource(tileJSON, filtersOf(s));
     neighborhoods = createNeighborhoodLayers(source);
@@ -568,14 +606,6 @@ function start() {
         if (!store.get().view) zoomTo(sel);
       }
     }, (err) => status.error(`The neighborhood list could not be loaded: ${errText(err)}`));
-    fetchCategories().then(({ items }) => {
-      controls.setCategories(items.map((c) => ({ id: String(c.id), name: String(c.name ?? c.id) })));
-      applyClasses();
-    }, (err) => status.error(`The categories could not be loaded: ${errText(err)}`));
-    fetchPartners().then(({ items }) => {
-      for (const p of items) partners.set(String(p.id), String(p.name));
-      controls.setPartners(items);
-    }, (err) => status.error(`The partners could not be loaded: ${errText(err)}`));
     await rendered;
   }
 
@@ -625,8 +655,7 @@ function start() {
       buttons.print.disabled = false;
       store.set({ view: viewState() }, { history: 'replace', cause: 'map' });
       map.on('moveend', () => store.set({ view: viewState() }, { history: 'replace', cause: 'map' }));
-      if (problems.length) status.error(`Ignored invalid link parameters: ${problems.join(', ')}`);
-      else showCount();
+      showCount();
     },
     (err) => {
       root.dataset.parityState = 'error';
