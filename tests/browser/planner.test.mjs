@@ -10,7 +10,7 @@ import { parse as parseCSV } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import {
   launch, openPage, settled, assertCleanLog, serverOrigin, getJSON, screenshot, saveArtifact,
-  knownNeighborhoods, composeMapPixels, parseColor, filterQuery, queryOf, TABLET,
+  knownNeighborhoods, composeMapPixels, parseColor, filterQuery, queryOf, TABLET, pagePoint, tileOf,
 } from './lib.mjs';
 
 let browser;
@@ -365,6 +365,113 @@ test('the ranking table\'s order is /api/coverage\'s for the chosen metric; a ro
     }, id);
     assert.ok(share > 0.15, `neighborhood ${id} fills ${(100 * share).toFixed(0)} % of the visible map`);
     await screenshot(page, 'ranking-row.png');
+  } finally {
+    await page.close();
+  }
+});
+
+/** Web Mercator metres of lon/lat. */
+const mercator = ([lon, lat]) => [6378137 * lon * Math.PI / 180,
+  6378137 * Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360))];
+
+/**
+ * A point of `items` (API records with a GeoJSON location) with no other
+ * point of `others` within `px` pixels at zoom z.
+ */
+function isolated(items, others, z, px) {
+  const res = 2 * Math.PI * 6378137 / 256 / 2 ** z;
+  const at = (r) => mercator(r.location.coordinates);
+  return items.find((a) => {
+    const pa = at(a);
+    return others.every((b) => b === a || Math.hypot(at(b)[0] - pa[0], at(b)[1] - pa[1]) / res > px);
+  });
+}
+
+test('hover and click tell what a program site, an event and a group of events are', async () => {
+  const window365 = `from=${localDate(-364)}&to=${localDate(0)}`;
+  const events = (await getJSON(origin, `/api/events?limit=1000&${window365}`)).items.filter((e) => e.location);
+  const sites = (await getJSON(origin, '/api/sites?limit=1000')).items.filter((x) => x.location);
+  const z = 16;
+  const everything = [...events, ...sites];
+  const event = isolated(events, everything, z, 24);
+  const site = isolated(sites, everything, z, 24);
+  assert.ok(event && site, 'the demo city has an isolated event and site');
+
+  // A single event, close up: its title in the tooltip and on the card.
+  const [lon, lat] = event.location.coordinates;
+  let { page, log } = await openPage(browser.context, origin,
+    `/?layers=sites,events&${window365}&map=${z}.00/${lat.toFixed(5)}/${lon.toFixed(5)}`);
+  try {
+    let px = await page.evaluate((ll) => window.parity.pixelFromLonLat(ll), [lon, lat]);
+    let pt = await pagePoint(page, px);
+    await page.mouse.move(pt.x - 30, pt.y - 30);
+    await page.mouse.move(pt.x, pt.y, { steps: 3 });
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#tooltip .tt-name').textContent(), event.title);
+    assert.equal(await page.locator('#tooltip .tt-detail').textContent(), `Event · ${event.category}`);
+    await page.mouse.click(pt.x, pt.y);
+    await page.locator('#feature-card').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#feature-card-title').textContent(), event.title);
+    const lines = await page.$$eval('#feature-card-lines li', (ls) => ls.map((l) => l.textContent));
+    assert.ok(lines.includes(`Program: ${event.program.name}`), lines.join(' | '));
+    assert.ok(lines.includes(`Attendance: ${event.attendance.toLocaleString('en-US')}`), lines.join(' | '));
+    assert.equal(queryOf(page.url()).n, undefined, 'clicking an event selects no neighborhood');
+    await screenshot(page, 'event-card.png');
+    await page.click('#feature-card-close');
+    assert.ok(await page.locator('#feature-card').isHidden());
+    await assertCleanLog(page, log, origin);
+  } finally {
+    await page.close();
+  }
+
+  // A program site: its name and category.
+  const [slon, slat] = site.location.coordinates;
+  ({ page, log } = await openPage(browser.context, origin,
+    `/?layers=sites,events&${window365}&map=${z}.00/${slat.toFixed(5)}/${slon.toFixed(5)}`));
+  try {
+    const px = await page.evaluate((ll) => window.parity.pixelFromLonLat(ll), [slon, slat]);
+    const pt = await pagePoint(page, px);
+    await page.mouse.move(pt.x - 30, pt.y - 30);
+    await page.mouse.move(pt.x, pt.y, { steps: 3 });
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#tooltip .tt-name').textContent(), site.name);
+    assert.equal(await page.locator('#tooltip .tt-detail').textContent(), `Program site · ${site.category}`);
+    await page.mouse.click(pt.x, pt.y);
+    await page.locator('#feature-card').waitFor({ state: 'visible', timeout: 5000 });
+    const lines = await page.$$eval('#feature-card-lines li', (ls) => ls.map((l) => l.textContent));
+    assert.ok(lines.includes(`Program: ${site.program.name}`), lines.join(' | '));
+  } finally {
+    await page.close();
+  }
+
+  // A group of events at the city's zoom: the server's cluster under it,
+  // counted in the tooltip; a click zooms in.
+  ({ page, log } = await openPage(browser.context, origin, `/?layers=events&${window365}`));
+  try {
+    const zoom = await page.evaluate(() => window.parity.map.getView().getZoom());
+    const tz = Math.floor(zoom);
+    const tj = await getJSON(origin, '/tiles/neighborhoods.json');
+    const b = tj.bounds;
+    const [tx, ty] = tileOf([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2], tz);
+    const tile = await getJSON(origin, `/tiles/events/${tz}/${tx}/${ty}.geojson?${window365}`);
+    const clusters = tile.features.filter((f) => f.properties.kind === 'cluster' && f.properties.count >= 5);
+    const res = await page.evaluate(() => window.parity.map.getView().getResolution());
+    const far = clusters.find((c) => clusters.every((o) => o === c ||
+      Math.hypot(...[0, 1].map((i) => mercator(o.geometry.coordinates)[i] - mercator(c.geometry.coordinates)[i])) / res > 50));
+    assert.ok(far, 'a cluster of at least 5 events apart from the others');
+    const px = await page.evaluate((ll) => window.parity.pixelFromLonLat(ll), far.geometry.coordinates);
+    const pt = await pagePoint(page, px);
+    const onMap = await page.evaluate(([x, y]) => Boolean(document.elementFromPoint(x, y).closest('.ol-viewport')), [pt.x, pt.y]);
+    assert.ok(onMap, 'the cluster is not under the legend');
+    await page.mouse.move(pt.x - 40, pt.y - 40);
+    await page.mouse.move(pt.x, pt.y, { steps: 3 });
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#tooltip .tt-name').textContent(), `${far.properties.count.toLocaleString('en-US')} events`);
+    await page.mouse.click(pt.x, pt.y);
+    await page.waitForFunction((z0) => window.parity.map.getView().getZoom() > z0 + 1.9, zoom);
+    await settled(page);
+    await screenshot(page, 'cluster-zoomed.png');
+    await assertCleanLog(page, log, origin);
   } finally {
     await page.close();
   }

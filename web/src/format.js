@@ -40,3 +40,30 @@ export function formatMetric(v, metric, { grouping = true, unit = true } = {}) {
 export function plainNumber(v, decimals) {
   return isNumber(v) ? fmt(decimals, false).format(v) : '';
 }
+
+/** The city's time zone (from the analysis' window), for event times. */
+let cityTimeZone;
+let dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * Write event times in the city's time zone (IANA name, e.g.
+ * "America/Chicago"); an unknown name leaves the browser's own.
+ * @param {string|null|undefined} tz
+ */
+export function setCityTimeZone(tz) {
+  if (!tz || tz === cityTimeZone) return;
+  try {
+    dateTimeFormat = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium', timeStyle: 'short', timeZone: tz, timeZoneName: 'short',
+    });
+    cityTimeZone = tz;
+  } catch {
+    // Not a zone this browser knows: keep its own.
+  }
+}
+
+/** "Nov 29, 2025, 7:00 PM CST" for an ISO 8601 time. */
+export function formatDateTime(iso) {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? String(iso) : dateTimeFormat.format(t);
+}

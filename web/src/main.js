@@ -18,7 +18,7 @@ import {
   apiIdle, apiBusy, fetchBreaks, fetchCategories, fetchCoverage, fetchPartners, fetchProfile,
 } from './api.js';
 import { classColors } from './classes.js';
-import { formatMetric } from './format.js';
+import { formatMetric, setCityTimeZone } from './format.js';
 import { formatWindow, today } from './dates.js';
 import { buildNeighborhoodIndex } from './nbindex.js';
 import { createStatus } from './ui/status.js';
@@ -230,6 +230,7 @@ function start() {
       const json = await fetchCoverage(filtersOf(s), signal);
       if (signal.aborted) return;
       coverage = { key, rows: coverageRows(json), city: json.city ?? json.totals ?? null, asOf: json.as_of ?? null };
+      setCityTimeZone(json.window && json.window.time_zone);
       renderRanking();
       applyClasses();
       showCount();

@@ -17,6 +17,11 @@ const KNOWN = {
   'community engagement': { shape: 'star', color: '#E69F00' },
 };
 const SPARE_SHAPES = ['pentagon', 'hexagon', 'cross'];
+// Every symbol says it is never decluttered: OpenLayers 10's hit detection
+// on vector tile layers skips point symbols of features that were not
+// decluttered unless their declutter mode is 'none' (the layer declutters
+// nothing), and hover and click must find them.
+const NO_DECLUTTER = 'none';
 const OTHER_COLOR = '#7a8790';
 const assigned = new Map();
 
@@ -33,7 +38,7 @@ export function categorySymbol(category) {
 }
 
 function shapeImage(shape, radius, fill, stroke) {
-  const common = { fill: new Fill({ color: fill }), stroke };
+  const common = { fill: new Fill({ color: fill }), stroke, declutterMode: NO_DECLUTTER };
   switch (shape) {
     case 'circle': return new Circle({ radius: radius * 0.9, ...common });
     case 'triangle': return new RegularShape({ points: 3, radius: radius * 1.15, ...common });
@@ -66,6 +71,7 @@ export function eventStyle(category) {
   if (!eventStyles.has(category)) {
     eventStyles.set(category, new Style({
       image: new Circle({
+        declutterMode: NO_DECLUTTER,
         radius: 4,
         fill: new Fill({ color: categorySymbol(category).color }),
         stroke: new Stroke({ color: '#ffffff', width: 1.25 }),
@@ -84,6 +90,7 @@ export function clusterStyle(count) {
     const radius = Math.min(21, 8 + Math.sqrt(count) * 0.85);
     clusterStyles.set(key, new Style({
       image: new Circle({
+        declutterMode: NO_DECLUTTER,
         radius,
         fill: new Fill({ color: 'rgba(38, 56, 68, 0.78)' }),
         stroke: new Stroke({ color: '#ffffff', width: 1.5 }),
@@ -109,6 +116,7 @@ export function confidentialStyle(count) {
   if (!confidentialStyles.has(count)) {
     confidentialStyles.set(count, new Style({
       image: new RegularShape({
+        declutterMode: NO_DECLUTTER,
         points: 4,
         radius: 11,
         angle: Math.PI / 4,

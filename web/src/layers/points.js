@@ -27,6 +27,7 @@ import { fromLonLat } from 'ol/proj.js';
 import { filteredUrls } from './neighborhoods.js';
 import { filterParams, getAll } from '../api.js';
 import { siteStyle, eventStyle, clusterStyle, confidentialStyle } from '../symbols.js';
+import { formatDateTime } from '../format.js';
 
 const refName = (v) => (v && typeof v === 'object' ? v.name : v);
 const refId = (v) => (v && typeof v === 'object' ? v.id : undefined);
@@ -116,7 +117,7 @@ export function describePoint(feature, kind) {
     const when = f.get('starts_at');
     const lines = [];
     if (f.get('category')) lines.push(`Event · ${f.get('category')}`);
-    if (when) lines.push(new Date(when).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }));
+    if (when) lines.push(formatDateTime(when));
     const program = refName(f.get('program'));
     const partner = refName(f.get('partner'));
     if (program) lines.push(`Program: ${program}`);
