@@ -333,6 +333,15 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     }
     a->ctx.pool = a->pool;
     a->ctx.cfg = &a->cfg;
+    /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
+     * profiles at most, 64 MB at most. */
+    a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
+    if (!a->ctx.coverage) {
+        parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        db_pool_free(a->pool);
+        free(a);
+        return NULL;
+    }
     /* Ten significant digits: about a centimetre in degrees. */
     json_c_set_serialization_double_format("%.10g", JSON_C_OPTION_GLOBAL);
     return a;
@@ -343,5 +352,6 @@ void app_free(app *a)
     if (!a)
         return;
     db_pool_free(a->pool);
+    coverage_cache_free(a->ctx.coverage);
     free(a);
 }

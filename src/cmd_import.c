@@ -184,6 +184,16 @@ static const option_spec EVENT_OPTIONS[] = {
     OPT_SKIP, OPT_REJECT, OPT_QUIET,
 };
 
+static const option_spec INCIDENT_OPTIONS[] = {
+    OPT_DB, OPT_LAYER, OPT_SOURCE, OPT_S_SRS, OPT_X, OPT_Y, OPT_WKT,
+    ROW_OPTION("--id-field", fields[IMPORT_ROLE_ID], "FIELD", "external id column (default: guessed from incident_id, id, case_number; else the feature id)"),
+    ROW_OPTION("--kind-field", fields[IMPORT_ROLE_KIND], "FIELD", "kind column, e.g. shooting, robbery (default: guessed from kind, type, offense)"),
+    ROW_OPTION("--kind", kind, "VALUE", "kind of every incident that has none in its column"),
+    ROW_OPTION("--date-field", fields[IMPORT_ROLE_START], "FIELD", "date column; a date and time counts as its date as written (default: guessed from date, occurred_on, incident_date)"),
+    ROW_OPTION("--date", date, "VALUE", "date of every incident that has none in its column"),
+    OPT_DATE_FORMAT, OPT_SKIP, OPT_REJECT, OPT_QUIET,
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char POINTS_HELP[] =
@@ -248,6 +258,14 @@ static int import_rows_command(import_kind kind, int argc, char **argv,
                            "without a category or\npartner takes its "
                            "program's.",
                            POINTS_HELP},
+        [IMPORT_INCIDENTS] = {INCIDENT_OPTIONS, COUNT(INCIDENT_OPTIONS),
+                              "parity import incidents FILE [options]",
+                              "Adds or updates incidents (kind, date, point): "
+                              "the need the coverage analysis\nweighs programs "
+                              "against (docs/metrics.md). Their points are "
+                              "never published;\nonly counts per neighborhood "
+                              "are, and small ones only to token holders.",
+                              POINTS_HELP},
     };
     rows_args args = {.db = db};
     const char *positional[1];
@@ -304,12 +322,13 @@ static int import_rows_command(import_kind kind, int argc, char **argv,
         free(s);
         return code;
     }
-    bool points = kind == IMPORT_SITES || kind == IMPORT_EVENTS;
+    bool points = kind == IMPORT_SITES || kind == IMPORT_EVENTS ||
+                  kind == IMPORT_INCIDENTS;
     if (points)
         printf("%s: points from %s\n", what, s->points);
     if (s->fields[0])
         printf("%s: %s\n", what, s->fields);
-    if (points && !s->has_name)
+    if (points && !s->has_name && kind != IMPORT_INCIDENTS)
         printf("%s: no %s column: each is named '%s ID' (pass --name-field)\n",
                what, kind == IMPORT_EVENTS ? "title" : "name", s->layer);
     if (points && !s->has_id)
@@ -339,6 +358,117 @@ static int import_rows_command(import_kind kind, int argc, char **argv,
     return 0;
 }
 
+/* ---- indicators ---------------------------------------------------------- */
+
+typedef struct indicators_args {
+    const char *db, *layer, *key, *key_field, *columns;
+    bool skip_invalid;
+} indicators_args;
+
+static const option_spec INDICATOR_OPTIONS[] = {
+    {"--db", NULL, OPTION_STRING, NULL, 0, 0, offsetof(indicators_args, db),
+     "CONNINFO", "database (libpq connection string or URI)"},
+    {"--layer", NULL, OPTION_STRING, NULL, 0, 0,
+     offsetof(indicators_args, layer), "NAME",
+     "layer of FILE to read (default: the first)"},
+    {"--key", NULL, OPTION_STRING, "id", 0, 0, offsetof(indicators_args, key),
+     "id|name", "how rows name their neighborhood: by id or by name"},
+    {"--key-field", NULL, OPTION_STRING, NULL, 0, 0,
+     offsetof(indicators_args, key_field), "FIELD",
+     "the column with the id or name (default: guessed, e.g. nbhd_id, id / "
+     "name)"},
+    {"--columns", NULL, OPTION_STRING, NULL, 0, 0,
+     offsetof(indicators_args, columns), "A,B",
+     "import only these columns (default: every numeric one)"},
+    {"--skip-invalid", NULL, OPTION_FLAG, NULL, 0, 0,
+     offsetof(indicators_args, skip_invalid), NULL,
+     "store the good rows and list the bad ones (default: one bad row refuses "
+     "the file)"},
+};
+
+static int import_indicators_command(int argc, char **argv, const char *db)
+{
+    indicators_args args = {.db = db};
+    const char *positional[1];
+    size_t n_positional;
+    bool help;
+    char err[4096];
+    parity_status status = options_parse(
+        INDICATOR_OPTIONS, COUNT(INDICATOR_OPTIONS), argc, argv, getenv, &args,
+        positional, 1, &n_positional, &help, err, sizeof err);
+    if (status != PARITY_OK)
+        return cli_fail(status, err);
+    if (help || n_positional != 1) {
+        options_help(
+            help ? stdout : stderr,
+            "parity import indicators FILE [--key id|name] [options]",
+            "Sets need indicators per neighborhood from a table with one row\n"
+            "per neighborhood (CSV or any table GDAL reads; geometry is\n"
+            "ignored). The key column names the neighborhood by id or name;\n"
+            "every other numeric column becomes an indicator of that name, in\n"
+            "lower case (population and youth_population feed the per-1,000\n"
+            "rates; any indicator can be a need measure, see parity settings).\n"
+            "Each indicator in the file replaces its earlier values; others\n"
+            "stay. A row that names no neighborhood (or repeats one, or holds\n"
+            "a value that is not a number) is reported by line and name, and\n"
+            "by default nothing is stored; --skip-invalid stores the good rows.\n"
+            "A blank cell stores no value. One transaction.",
+            INDICATOR_OPTIONS, COUNT(INDICATOR_OPTIONS));
+        return help ? 0 : 2;
+    }
+    import_key key;
+    if (!strcmp(args.key, "id"))
+        key = IMPORT_KEY_ID;
+    else if (!strcmp(args.key, "name"))
+        key = IMPORT_KEY_NAME;
+    else
+        return cli_fail(PARITY_ERR_USAGE, "--key: id or name");
+    db_conn *conn;
+    if ((status = db_connect(cli_database(args.db), 0, &conn, err, sizeof err)) !=
+        PARITY_OK)
+        return cli_fail(status, err);
+    import_indicators_options opts = {
+        .file = positional[0],
+        .layer = args.layer,
+        .key = key,
+        .key_field = args.key_field,
+        .columns = args.columns,
+        .skip_invalid = args.skip_invalid,
+    };
+    import_indicators_summary *s = malloc(sizeof *s);
+    if (!s) {
+        db_close(conn);
+        return cli_fail(PARITY_ERR_NOMEM, "out of memory");
+    }
+    status = import_indicators(conn, &opts, s, err, sizeof err);
+    db_close(conn);
+    if (status != PARITY_OK) {
+        int code = cli_fail(status, err);
+        fputs(s->rejected_rows, stderr);
+        free(s);
+        return code;
+    }
+    printf("indicators: neighborhoods matched by %s from '%s'%s\n",
+           key == IMPORT_KEY_ID ? "id" : "name", s->key_field,
+           s->key_guessed ? " (guessed; pass --key-field to choose)" : "");
+    printf("indicators: %d imported: %s\n", s->columns, s->column_names);
+    if (s->left_out[0])
+        printf("indicators: left out: %s\n", s->left_out);
+    if (s->rejected)
+        printf("indicators: skipped %ld bad row%s:\n%s", s->rejected,
+               s->rejected == 1 ? "" : "s", s->rejected_rows);
+    if (s->missing)
+        printf("indicators: %ld neighborhood%s no row in the file (no values): "
+               "%s\n",
+               s->missing, s->missing == 1 ? " has" : "s have", s->missing_names);
+    printf("imported %s: read %ld rows, stored %ld values for %ld "
+           "neighborhoods, rejected %ld, %.2f s\n",
+           opts.file, s->read, s->values, s->stored_rows, s->rejected,
+           s->seconds);
+    free(s);
+    return 0;
+}
+
 int cmd_import(int argc, char **argv, const char *db)
 {
     static const struct {
@@ -347,9 +477,12 @@ int cmd_import(int argc, char **argv, const char *db)
     } KINDS[] = {{"partners", IMPORT_PARTNERS},
                  {"programs", IMPORT_PROGRAMS},
                  {"sites", IMPORT_SITES},
-                 {"events", IMPORT_EVENTS}};
+                 {"events", IMPORT_EVENTS},
+                 {"incidents", IMPORT_INCIDENTS}};
     if (argc >= 1 && !strcmp(argv[0], "boundaries"))
         return import_boundaries_command(argc - 1, argv + 1, db);
+    if (argc >= 1 && !strcmp(argv[0], "indicators"))
+        return import_indicators_command(argc - 1, argv + 1, db);
     for (size_t i = 0; argc >= 1 && i < COUNT(KINDS); i++)
         if (!strcmp(argv[0], KINDS[i].name))
             return import_rows_command(KINDS[i].kind, argc - 1, argv + 1, db);
@@ -362,6 +495,8 @@ int cmd_import(int argc, char **argv, const char *db)
           "  programs FILE     add or update programs (name, partner, category, dates)\n"
           "  sites FILE        add or update program sites (points)\n"
           "  events FILE       add or update outreach events (points)\n"
+          "  indicators FILE   set need indicators per neighborhood (numeric columns)\n"
+          "  incidents FILE    add or update incidents (points, never published)\n"
           "\n"
           "FILE is anything GDAL reads: CSV, GeoJSON, GeoPackage, Shapefile, ...\n"
           "(parity import KIND --help for the options of each kind)\n",

@@ -5,9 +5,10 @@
  * import_source.c opens a file's layer and sets up its transformation to
  * EPSG:4326, finds fields by name (given or guessed), and draws progress;
  * import_reject.c writes rejected rows to a CSV file through OGR's CSV
- * driver; import.c imports boundaries and import_rows.c partners, programs,
- * sites and events. Nothing here is thread-safe (GDAL's error state is per
- * thread; an import runs on one thread).
+ * driver; import.c imports boundaries, import_rows.c partners, programs,
+ * sites, events and incidents, and import_indicators.c need indicators.
+ * Nothing here is thread-safe (GDAL's error state is per thread; an import
+ * runs on one thread).
  */
 #ifndef PARITY_IMPORT_INTERNAL_H
 #define PARITY_IMPORT_INTERNAL_H

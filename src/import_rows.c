@@ -36,8 +36,11 @@
 #define BATCH_ROWS 500
 
 #define KIND(k)     (1u << (k))
-#define POINT_KINDS (KIND(IMPORT_SITES) | KIND(IMPORT_EVENTS))
-#define ALL_KINDS   (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | POINT_KINDS)
+/* Points of programs (sites, events); incidents are points of their own. */
+#define PROGRAM_POINTS (KIND(IMPORT_SITES) | KIND(IMPORT_EVENTS))
+#define POINT_KINDS    (PROGRAM_POINTS | KIND(IMPORT_INCIDENTS))
+/* The kinds whose rows have a name (a title for events). */
+#define ALL_KINDS (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | PROGRAM_POINTS)
 
 typedef struct role_spec {
     const char *flag;
@@ -47,15 +50,17 @@ typedef struct role_spec {
 static const role_spec ROLES[IMPORT_ROLE_COUNT] = {
     [IMPORT_ROLE_ID] = {"--id-field", POINT_KINDS},
     [IMPORT_ROLE_NAME] = {"--name-field", ALL_KINDS},
-    [IMPORT_ROLE_KIND] = {"--kind-field", KIND(IMPORT_PARTNERS)},
+    [IMPORT_ROLE_KIND] = {"--kind-field",
+                          KIND(IMPORT_PARTNERS) | KIND(IMPORT_INCIDENTS)},
     [IMPORT_ROLE_CATEGORY] = {"--category-field",
-                              KIND(IMPORT_PROGRAMS) | POINT_KINDS},
-    [IMPORT_ROLE_PROGRAM] = {"--program-field", POINT_KINDS},
+                              KIND(IMPORT_PROGRAMS) | PROGRAM_POINTS},
+    [IMPORT_ROLE_PROGRAM] = {"--program-field", PROGRAM_POINTS},
     [IMPORT_ROLE_PARTNER] = {"--partner-field",
                              KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_DESCRIPTION] = {"--description-field", KIND(IMPORT_PROGRAMS)},
-    [IMPORT_ROLE_START] = {"--date-field",
-                           KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
+    [IMPORT_ROLE_START] = {"--date-field", KIND(IMPORT_PROGRAMS) |
+                                               KIND(IMPORT_EVENTS) |
+                                               KIND(IMPORT_INCIDENTS)},
     [IMPORT_ROLE_END] = {"--end-field",
                          KIND(IMPORT_PROGRAMS) | KIND(IMPORT_EVENTS)},
     [IMPORT_ROLE_ATTENDANCE] = {"--attendance-field", KIND(IMPORT_EVENTS)},
@@ -94,6 +99,27 @@ static const char *const PARTNER_KINDS[] = {
     "law enforcement", "government agency", "nonprofit", "business",
     "faith",           "community",         NULL};
 
+/* An incident's kind in the form the database keeps (lower case; letters,
+ * digits, spaces, _ / -; at most 63 bytes; starting with a letter or
+ * digit) into out; false when text cannot be one. */
+static bool incident_kind(const char *text, char *out, size_t outlen)
+{
+    size_t n = 0;
+    while (*text == ' ')
+        text++;
+    for (; text[n]; n++) {
+        unsigned char c = (unsigned char)tolower((unsigned char)text[n]);
+        bool ok = isalnum(c) || (n > 0 && strchr(" _/-", c));
+        if (!ok || n + 1 >= outlen || n >= 63)
+            return false;
+        out[n] = (char)c;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n > 0;
+}
+
 const char *import_kind_name(import_kind kind)
 {
     switch (kind) {
@@ -101,6 +127,7 @@ const char *import_kind_name(import_kind kind)
     case IMPORT_PROGRAMS: return "programs";
     case IMPORT_SITES: return "sites";
     case IMPORT_EVENTS: return "events";
+    case IMPORT_INCIDENTS: return "incidents";
     }
     return "rows";
 }
@@ -117,6 +144,14 @@ static const char *const *role_guesses(import_kind kind, import_role role)
                                             NULL};
     static const char *const id_sites[] = {"site_id", "id", "external_id",
                                            NULL};
+    static const char *const id_incidents[] = {
+        "incident_id", "id", "external_id", "case_number", "report_number", NULL};
+    static const char *const kind_incidents[] = {
+        "kind",          "type",      "offense",       "offense_type",
+        "incident_type", "crime_type", "category",     NULL};
+    static const char *const start_incidents[] = {
+        "date",          "occurred_on", "occurred", "incident_date",
+        "offense_date",  "datetime",    "start_time", "start_date", NULL};
     static const char *const name_events[] = {"title", "name", "event_title",
                                               "event_name", NULL};
     static const char *const name_sites[] = {"name", "site_name", "title",
@@ -157,19 +192,25 @@ static const char *const *role_guesses(import_kind kind, import_role role)
     static const char *const wkt[] = {"wkt",      "geometry", "geom",
                                       "the_geom", "wkt_geom", NULL};
     switch (role) {
-    case IMPORT_ROLE_ID: return kind == IMPORT_EVENTS ? id_events : id_sites;
+    case IMPORT_ROLE_ID:
+        return kind == IMPORT_EVENTS      ? id_events
+               : kind == IMPORT_INCIDENTS ? id_incidents
+                                          : id_sites;
     case IMPORT_ROLE_NAME:
         return kind == IMPORT_EVENTS     ? name_events
                : kind == IMPORT_SITES    ? name_sites
                : kind == IMPORT_PARTNERS ? name_partners
                                          : name_programs;
-    case IMPORT_ROLE_KIND: return kinds;
+    case IMPORT_ROLE_KIND:
+        return kind == IMPORT_INCIDENTS ? kind_incidents : kinds;
     case IMPORT_ROLE_CATEGORY: return category;
     case IMPORT_ROLE_PROGRAM: return program;
     case IMPORT_ROLE_PARTNER: return partner;
     case IMPORT_ROLE_DESCRIPTION: return description;
     case IMPORT_ROLE_START:
-        return kind == IMPORT_PROGRAMS ? start_programs : start_events;
+        return kind == IMPORT_PROGRAMS    ? start_programs
+               : kind == IMPORT_INCIDENTS ? start_incidents
+                                          : start_events;
     case IMPORT_ROLE_END:
         return kind == IMPORT_PROGRAMS ? end_programs : end_events;
     case IMPORT_ROLE_ATTENDANCE: return attendance;
@@ -285,7 +326,7 @@ typedef struct row {
     char external_id[256];
     char fallback_name[400];
     const char *name;
-    char program_id[24], partner_id[24], category[64], kind[32];
+    char program_id[24], partner_id[24], category[64], kind[64];
     char start[48], end[48];
     char attendance[24], youth[24], hours[40], capacity[24];
     bool sensitive;
@@ -534,7 +575,10 @@ static bool check_point(importer *imp, OGRFeatureH feature, row *r, char *why,
 static bool check_dates(importer *imp, OGRFeatureH feature, row *r, char *why,
                         size_t whylen)
 {
-    bool date_only = imp->opts->kind == IMPORT_PROGRAMS;
+    /* Programs run between dates; an incident happened on a date (the
+     * date as written, in the place where it happened). */
+    bool date_only = imp->opts->kind == IMPORT_PROGRAMS ||
+                     imp->opts->kind == IMPORT_INCIDENTS;
     field_time start, end;
     bool has_start = false, has_end = false;
     if (r->text[IMPORT_ROLE_START]) {
@@ -544,8 +588,9 @@ static bool check_dates(importer *imp, OGRFeatureH feature, row *r, char *why,
     } else if (imp->has_start) {
         start = imp->start;
         has_start = true;
-    } else if (!date_only) {
-        snprintf(why, whylen, "no start (%s is empty)",
+    } else if (!date_only || imp->opts->kind == IMPORT_INCIDENTS) {
+        snprintf(why, whylen, "no %s (%s is empty)",
+                 imp->opts->kind == IMPORT_INCIDENTS ? "date" : "start",
                  field_name(imp, IMPORT_ROLE_START));
         return false;
     }
@@ -598,7 +643,7 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
     if (!read_cells(imp, feature, r, why, whylen))
         return false;
 
-    if (kind == IMPORT_SITES || kind == IMPORT_EVENTS) {
+    if (imp->points != POINTS_NONE) {
         if (r->text[IMPORT_ROLE_ID]) {
             snprintf(r->external_id, sizeof r->external_id, "%s",
                      r->text[IMPORT_ROLE_ID]);
@@ -616,7 +661,7 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
             return false;
         }
         r->name = r->text[IMPORT_ROLE_NAME];
-        if (!r->name) {
+        if (!r->name && kind != IMPORT_INCIDENTS) {
             snprintf(r->fallback_name, sizeof r->fallback_name, "%s %s",
                      imp->s->layer, r->external_id);
             r->name = r->fallback_name;
@@ -654,6 +699,22 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         }
     }
 
+    if (kind == IMPORT_INCIDENTS) {
+        const char *text = r->text[IMPORT_ROLE_KIND] ? r->text[IMPORT_ROLE_KIND]
+                                                     : imp->opts->partner_kind;
+        if (!text) {
+            snprintf(why, whylen,
+                     "no kind (%s is empty and no --kind was given)",
+                     field_name(imp, IMPORT_ROLE_KIND));
+            return false;
+        }
+        if (!incident_kind(text, r->kind, sizeof r->kind))
+            return bad_value(imp, IMPORT_ROLE_KIND, text,
+                             "is not a kind: letters, digits, spaces, _ / -, "
+                             "at most 63 (e.g. shooting, aggravated assault)",
+                             why, whylen);
+    }
+
     int program = -1;
     if (r->text[IMPORT_ROLE_PROGRAM] &&
         (program = check_program(imp, r, why, whylen)) < 0)
@@ -665,7 +726,7 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         snprintf(r->partner_id, sizeof r->partner_id, "%s",
                  db_result_value(imp->programs.res, program, 3));
 
-    if (kind != IMPORT_PARTNERS) {
+    if (kind != IMPORT_PARTNERS && kind != IMPORT_INCIDENTS) {
         if (r->text[IMPORT_ROLE_CATEGORY]) {
             if (!check_category(imp, r, why, whylen))
                 return false;
@@ -684,7 +745,8 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
         } /* a site of a program with no category of its own: the program's */
     }
 
-    if ((kind == IMPORT_PROGRAMS || kind == IMPORT_EVENTS) &&
+    if ((kind == IMPORT_PROGRAMS || kind == IMPORT_EVENTS ||
+         kind == IMPORT_INCIDENTS) &&
         !check_dates(imp, feature, r, why, whylen))
         return false;
 
@@ -804,6 +866,7 @@ static parity_status batch_flush(importer *imp, char *err, size_t errlen)
         [IMPORT_PROGRAMS] = "import_program_upsert",
         [IMPORT_SITES] = "import_site_upsert",
         [IMPORT_EVENTS] = "import_event_upsert",
+        [IMPORT_INCIDENTS] = "import_incident_upsert",
     };
     if (imp->batch_n == 0)
         return PARITY_OK;
@@ -879,6 +942,10 @@ static parity_status store_row(importer *imp, row *r, char *err, size_t errlen)
         put(obj, "attendance", r->attendance);
         put(obj, "youth_attendance", r->youth);
         put(obj, "hours", r->hours);
+        break;
+    case IMPORT_INCIDENTS:
+        put(obj, "kind", r->kind);
+        put(obj, "occurred_on", r->start);
         break;
     }
     if (imp->points != POINTS_NONE) {
@@ -996,6 +1063,8 @@ static void describe_fields(importer *imp)
         const char *label =
             role == IMPORT_ROLE_NAME && imp->opts->kind == IMPORT_EVENTS
                 ? "title"
+            : role == IMPORT_ROLE_START && imp->opts->kind == IMPORT_INCIDENTS
+                ? "date"
                 : ROLE_LABELS[role];
         int n = snprintf(out + used, size - used, "%s%s from '%s'%s",
                          used ? ", " : "", label,
@@ -1150,7 +1219,21 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
             "%s has no kind column; pass --kind-field, or "
             "--kind VALUE for every partner (the fields are: %s)",
             opts->file, fields);
-    if (opts->partner_kind) {
+    if (opts->kind == IMPORT_INCIDENTS && imp->field[IMPORT_ROLE_KIND] < 0 &&
+        !opts->partner_kind)
+        return parity_fail(err, errlen, PARITY_ERR_USAGE,
+                           "%s has no kind column; pass --kind-field, or "
+                           "--kind VALUE for every incident (the fields are: "
+                           "%s)",
+                           opts->file, fields);
+    char kind_text[64];
+    if (opts->kind == IMPORT_INCIDENTS && opts->partner_kind &&
+        !incident_kind(opts->partner_kind, kind_text, sizeof kind_text))
+        return parity_fail(err, errlen, PARITY_ERR_USAGE,
+                           "--kind '%s' is not a kind: letters, digits, "
+                           "spaces, _ / -, at most 63",
+                           opts->partner_kind);
+    if (opts->partner_kind && opts->kind == IMPORT_PARTNERS) {
         bool known = false;
         for (const char *const *k = PARTNER_KINDS; *k; k++)
             known = known || !strcasecmp(opts->partner_kind, *k);
@@ -1161,8 +1244,8 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
                                "nonprofit, business, faith, community",
                                opts->partner_kind);
     }
-    if (opts->kind != IMPORT_PARTNERS && imp->field[IMPORT_ROLE_CATEGORY] < 0 &&
-        !opts->category &&
+    if (opts->kind != IMPORT_PARTNERS && opts->kind != IMPORT_INCIDENTS &&
+        imp->field[IMPORT_ROLE_CATEGORY] < 0 && !opts->category &&
         (opts->kind == IMPORT_PROGRAMS || imp->field[IMPORT_ROLE_PROGRAM] < 0))
         return parity_fail(
             err, errlen, PARITY_ERR_USAGE,
@@ -1172,12 +1255,15 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
             opts->file,
             opts->kind == IMPORT_PROGRAMS ? "" : " and no program column",
             fields);
-    if (opts->kind == IMPORT_EVENTS && imp->field[IMPORT_ROLE_START] < 0 &&
-        !opts->start)
+    if ((opts->kind == IMPORT_EVENTS || opts->kind == IMPORT_INCIDENTS) &&
+        imp->field[IMPORT_ROLE_START] < 0 && !opts->start)
         return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                           "%s has no start column; pass --date-field, or "
-                           "--date VALUE for every event (the fields are: %s)",
-                           opts->file, fields);
+                           "%s has no %s column; pass --date-field, or "
+                           "--date VALUE for every %s (the fields are: %s)",
+                           opts->file,
+                           opts->kind == IMPORT_EVENTS ? "start" : "date",
+                           opts->kind == IMPORT_EVENTS ? "event" : "incident",
+                           fields);
     if (opts->start) {
         char reason[200];
         bool ok = opts->date_format
@@ -1321,7 +1407,8 @@ parity_status import_rows(db_conn *conn, const import_rows_options *opts,
         status = resolve_fields(&imp, err, errlen);
     }
     if (status == PARITY_OK &&
-        (opts->kind == IMPORT_SITES || opts->kind == IMPORT_EVENTS))
+        (opts->kind == IMPORT_SITES || opts->kind == IMPORT_EVENTS ||
+         opts->kind == IMPORT_INCIDENTS))
         status = choose_points(&imp, err, errlen);
     else if (status == PARITY_OK && opts->source_srs)
         status =

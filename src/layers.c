@@ -5,8 +5,21 @@
 #include <string.h>
 
 const layer_def LAYERS[] = {
-    {"neighborhoods", "Neighborhood boundaries", "tile_neighborhoods", NULL, 5,
-     {"id:String", "name:String", "population:Number", NULL}},
+    /* Boundaries with their coverage metrics for the window and categories
+     * (docs/metrics.md); fields absent from a feature have no value, and
+     * each imported indicator is a Number field too. */
+    {"neighborhoods", "Neighborhood boundaries and coverage metrics",
+     "tile_neighborhoods", NULL, 9,
+     {"id:String", "name:String", "population:Number", "youth_population:Number",
+      "area_km2:Number", "events:Number", "attendance:Number",
+      "youth_attendance:Number", "sites:Number", "programs:Number",
+      "last_event:String", "days_since_last_event:Number",
+      "events_per_1k:Number", "events_per_1k_youth:Number",
+      "walk_coverage:Number", "access:Number", "incidents:Number",
+      "incident_rate_raw:Number", "incident_rate:Number", "suppressed:Boolean",
+      "need:Number", "supply:Number", "gap:Number", "need_share:Number",
+      "event_share:Number", "parity_ratio:Number", "underserved:Boolean",
+      "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL}},
     {"sites",
      "Program sites; without a token, sensitive sites only as a count per "
      "neighborhood (kind sensitive_sites)",

@@ -18,7 +18,11 @@ static void usage(FILE *out)
           "  import programs FILE        add or update programs (partner, category, dates)\n"
           "  import sites FILE           add or update program sites (points)\n"
           "  import events FILE          add or update outreach events (points)\n"
+          "  import indicators FILE      set need indicators per neighborhood\n"
+          "  import incidents FILE       add or update incidents (never published)\n"
           "  serve                       serve tiles, the API and the map page\n"
+          "  report coverage             print the coverage table (CSV or JSON)\n"
+          "  settings [set KEY VALUE]    show or change the coverage analysis settings\n"
           "  token create|revoke NAME    make (printed once) or revoke an API write token\n"
           "  token list                  the API tokens: names and dates\n"
           "\n"
@@ -60,6 +64,10 @@ int main(int argc, char **argv)
         return cmd_import(rest_argc, rest, db);
     if (!strcmp(command, "serve"))
         return cmd_serve(rest_argc, rest, db);
+    if (!strcmp(command, "report"))
+        return cmd_report(rest_argc, rest, db);
+    if (!strcmp(command, "settings"))
+        return cmd_settings(rest_argc, rest, db);
     if (!strcmp(command, "token"))
         return cmd_token(rest_argc, rest, db);
     if (!strcmp(command, "help")) {

@@ -14,6 +14,8 @@
 int cmd_db(int argc, char **argv, const char *db);
 int cmd_import(int argc, char **argv, const char *db);
 int cmd_serve(int argc, char **argv, const char *db);
+int cmd_report(int argc, char **argv, const char *db);
+int cmd_settings(int argc, char **argv, const char *db);
 int cmd_token(int argc, char **argv, const char *db);
 
 /* The database to use: given, else PARITY_DATABASE_URL, else "" (libpq

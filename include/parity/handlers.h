@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "parity/app.h"
+#include "parity/coverage.h"
 #include "parity/db.h"
 #include "parity/http.h"
 #include "parity/params.h"
@@ -21,6 +22,7 @@
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
+    coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 
 /* Takes a pooled connection; on failure answers 503 and returns the status. */

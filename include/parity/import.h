@@ -7,8 +7,9 @@
  * (lon/lat order), and the rows go to PostGIS inside one transaction on the
  * caller's connection: either the whole import is committed or nothing is.
  * import_boundaries replaces the neighborhoods; import_rows adds or updates
- * partners, programs, sites and events, checking every row and reporting
- * the bad ones by line. Progress is drawn on standard error when it is a
+ * partners, programs, sites, events and incidents, checking every row and
+ * reporting the bad ones by line; import_indicators sets need indicators
+ * from a table with one row per neighborhood. Progress is drawn on standard error when it is a
  * terminal. The module's files are src/import*.c (what they share is in
  * src/import_internal.h). Not thread-safe (GDAL's error state is per
  * thread; use one thread).
@@ -65,19 +66,22 @@ typedef enum import_kind {
     IMPORT_PARTNERS, /* name, kind; upserted by name */
     IMPORT_PROGRAMS, /* name, partner, category, description, dates; by name */
     IMPORT_SITES,    /* points; upserted by (source, external id) */
-    IMPORT_EVENTS    /* points; upserted by (source, external id) */
+    IMPORT_EVENTS,   /* points; upserted by (source, external id) */
+    IMPORT_INCIDENTS /* points with a date and a kind; by (source, external
+                        id); never published (see 0008_incidents.sql) */
 } import_kind;
 
 /* The columns a row may map; each has a flag --<name>-field. */
 typedef enum import_role {
     IMPORT_ROLE_ID,          /* --id-field: the external id */
     IMPORT_ROLE_NAME,        /* --name-field: partner/program/site name, event title */
-    IMPORT_ROLE_KIND,        /* --kind-field: the partner's kind */
+    IMPORT_ROLE_KIND,        /* --kind-field: the partner's or incident's kind */
     IMPORT_ROLE_CATEGORY,    /* --category-field */
     IMPORT_ROLE_PROGRAM,     /* --program-field: a program's name */
     IMPORT_ROLE_PARTNER,     /* --partner-field: a partner's name */
     IMPORT_ROLE_DESCRIPTION, /* --description-field */
-    IMPORT_ROLE_START,       /* --date-field: event start, program start date */
+    IMPORT_ROLE_START,       /* --date-field: event start, program start date,
+                                incident date */
     IMPORT_ROLE_END,         /* --end-field */
     IMPORT_ROLE_ATTENDANCE,  /* --attendance-field */
     IMPORT_ROLE_YOUTH,       /* --youth-field */
@@ -99,7 +103,7 @@ typedef struct import_rows_options {
     const char *source_srs;   /* NULL: the layer's CRS; EPSG:4326 for x/y columns */
     const char *fields[IMPORT_ROLE_COUNT]; /* given fields; NULL: guessed */
     const char *category;     /* one category for every row, or NULL */
-    const char *partner_kind; /* one kind for every partner, or NULL */
+    const char *partner_kind; /* one kind for every partner (or incident), or NULL */
     const char *start;        /* one start (ISO 8601) for every row, or NULL */
     const char *date_format;  /* strptime format; NULL: ISO 8601 */
     const char *timezone;     /* for times without offset; NULL: UTC */
@@ -133,14 +137,15 @@ const char *import_kind_name(import_kind kind);
 const char *import_role_flag(import_role role);
 
 /*
- * Imports the rows of opts->file as partners, programs, sites or events, as
- * one transaction on conn. Each row is checked (coordinates, dates, numbers,
+ * Imports the rows of opts->file as partners, programs, sites, events or
+ * incidents, as one transaction on conn. Each row is checked (coordinates, dates, numbers,
  * known categories, programs and partners, duplicates); by default one bad
  * row refuses the whole file (PARITY_ERR_INPUT, err says how many and what
  * to do, summary->rejected_rows lists the first ones) and nothing is stored;
  * with skip_invalid the good rows are stored and the bad ones written to
  * the reject file. Rows update what an earlier import of the same source
- * and external id (sites, events) or name (partners, programs) stored.
+ * and external id (sites, events, incidents) or name (partners, programs)
+ * stored.
  * Other errors: PARITY_ERR_USAGE (a flag names no field, bad --s-srs,
  * --category ...), PARITY_ERR_NOT_FOUND, PARITY_ERR_IO (reject file), or a
  * database status; on any failure nothing changes in the database.
@@ -148,5 +153,59 @@ const char *import_role_flag(import_role role);
 parity_status import_rows(db_conn *conn, const import_rows_options *opts,
                           import_rows_summary *summary, char *err,
                           size_t errlen);
+
+/* ---- indicators --------------------------------------------------------- */
+
+typedef enum import_key {
+    IMPORT_KEY_ID,  /* rows name their neighborhood by its id */
+    IMPORT_KEY_NAME /* ... by its name (case-insensitive) */
+} import_key;
+
+typedef struct import_indicators_options {
+    const char *file;
+    const char *layer;     /* NULL: the first */
+    import_key key;
+    const char *key_field; /* NULL: guessed (nbhd_id, id, ... / name, ...) */
+    const char *columns;   /* comma-separated fields to import; NULL: every
+                              numeric field but the key */
+    bool skip_invalid;     /* store the good rows, list the bad ones */
+} import_indicators_options;
+
+typedef struct import_indicators_summary {
+    char layer[128];
+    char key_field[64];
+    bool key_guessed;
+    long read;               /* rows read */
+    long stored_rows;        /* rows whose values were stored */
+    long rejected;           /* bad rows (unknown neighborhood, duplicate, bad value) */
+    long values;             /* indicator values stored */
+    int columns;             /* indicators imported */
+    char column_names[1024]; /* "median_income (from 'Median Income'), ..." */
+    char left_out[1024];     /* fields not imported and why */
+    char rejected_rows[2048];/* the first IMPORT_LISTED_ROWS bad rows, one a line */
+    long missing;            /* neighborhoods without a row in the file */
+    char missing_names[512]; /* the first of them */
+    double seconds;
+} import_indicators_summary;
+
+/*
+ * Sets need indicators from a table with one row per neighborhood (CSV or
+ * any OGR layer; geometry is ignored): the key field names the neighborhood
+ * (by id or by name) and every other numeric field becomes an indicator of
+ * that name (lower case, [a-z0-9_]). Each imported indicator replaces all
+ * its earlier values; indicators not in the file stay. A row whose key
+ * matches no neighborhood (or more than one), repeats an earlier row's, or
+ * holds a value that is not a number is bad: by default one bad row refuses
+ * the file (PARITY_ERR_INPUT, rejected_rows names them) and nothing is
+ * stored; with skip_invalid the good rows are stored. A blank cell stores no
+ * value for that neighborhood. One transaction. Other errors:
+ * PARITY_ERR_USAGE (no key field, a --columns field that does not exist or
+ * is not numeric, a name that clashes with a coverage metric),
+ * PARITY_ERR_NOT_FOUND, or a database status.
+ */
+parity_status import_indicators(db_conn *conn,
+                                const import_indicators_options *opts,
+                                import_indicators_summary *summary, char *err,
+                                size_t errlen);
 
 #endif

@@ -30,7 +30,7 @@ typedef struct layer_def {
     const char *geojson_query;
     const char *mvt_query;      /* NULL when the layer has no MVT yet */
     int n_params;               /* 5, or 9 with filters */
-    const char *fields[16];     /* "name:Type" pairs for TileJSON, NULL-ended */
+    const char *fields[40];     /* "name:Type" pairs for TileJSON, NULL-ended */
 } layer_def;
 
 /* The layer called name, or NULL. */

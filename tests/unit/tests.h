@@ -13,6 +13,14 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_stats_quantile_breaks(void);
+void test_stats_equal_breaks(void);
+void test_stats_jenks_by_hand(void);
+void test_stats_jenks_exhaustive(void);
+void test_stats_errors(void);
+void test_coverage_csv(void);
+void test_coverage_breaks(void);
+void test_coverage_cache(void);
 void test_validate_good_body(void);
 void test_validate_each_bad_field_named(void);
 void test_validate_cross_fields(void);
@@ -39,6 +47,14 @@ void test_field_text(void);
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
     TEST(test_etag_matching),               \
+    TEST(test_stats_quantile_breaks),       \
+    TEST(test_stats_equal_breaks),          \
+    TEST(test_stats_jenks_by_hand),         \
+    TEST(test_stats_jenks_exhaustive),      \
+    TEST(test_stats_errors),                \
+    TEST(test_coverage_csv),                \
+    TEST(test_coverage_breaks),             \
+    TEST(test_coverage_cache),              \
     TEST(test_validate_good_body),          \
     TEST(test_validate_each_bad_field_named), \
     TEST(test_validate_cross_fields),       \
