@@ -610,6 +610,13 @@ test('at tablet width every control is reachable with the keyboard; nothing leav
     { viewport: TABLET });
   try {
     await screenshot(page, 'tablet.png');
+    // The symbol key of the sites layer: one symbol per category, and the
+    // confidential sites' count.
+    const categories = (await getJSON(origin, '/api/categories?limit=100')).items.map((c) => c.id);
+    const key = await page.$$eval('#key-sites li', (lis) => lis.map((li) => li.textContent));
+    assert.deepEqual(key.slice(0, -1).sort(), categories.slice().sort(), 'a site symbol per category');
+    assert.match(key[key.length - 1], /^confidential/);
+    assert.ok(await page.locator('#key-events li').count() > categories.length, 'event symbols and groups');
     const mapBox = await page.locator('#map').boundingBox();
     assert.ok(mapBox.width >= 400 && mapBox.height >= 350, `map ${mapBox.width}x${mapBox.height} at tablet width`);
     // Tab through the page and note every control focused, visibly.

@@ -496,6 +496,8 @@ function start() {
 
   /** @type {import('./tilejson.js').TileJSON} */
   let tileJSON = null;
+  /** The point layers being set up (settled() waits for them). */
+  const pointLoads = [];
 
   async function loadPointLayer(kind, url, apiPath) {
     const box = /** @type {HTMLInputElement} */ (doc.getElementById(`layer-${kind}`));
@@ -516,6 +518,7 @@ function start() {
       points[kind] = p;
       pointLayers.push(p);
       applyLayers(store.get());
+      applyClasses(); // the legend's symbol key
     } catch (err) {
       box.disabled = true;
       box.closest('label').classList.add('is-unavailable');
@@ -596,8 +599,8 @@ function start() {
     loadBreaks();
     loadCoverage();
     loadProfile();
-    loadPointLayer('sites', SITES_TILEJSON, API.sites);
-    loadPointLayer('events', EVENTS_TILEJSON, API.events);
+    pointLoads.push(loadPointLayer('sites', SITES_TILEJSON, API.sites),
+      loadPointLayer('events', EVENTS_TILEJSON, API.events));
     buildNeighborhoodIndex(tileJSON, filteredUrls(tileJSON.tiles, filtersOf(s))).then((idx) => {
       index = idx;
       search.setEntries(idx.values());
@@ -615,6 +618,7 @@ function start() {
   /** Resolves once nothing is loading and the map has drawn what it shows. */
   async function settled() {
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    await Promise.all(pointLoads);
     for (let i = 0; i < 100; i++) {
       await apiIdle();
       if (printing) await printing.catch(() => {});
