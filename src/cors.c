@@ -28,7 +28,8 @@ static bool origin_well_formed(const char *text, size_t len)
         p = close + 1;
     } else {
         const char *start = p;
-        while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == '.'))
+        while (p < end &&
+               (isalnum((unsigned char)*p) || *p == '-' || *p == '.'))
             p++;
         if (p == start)
             return false;

@@ -11,7 +11,7 @@
 
 #define STATUS_MIN 100
 #define STATUS_MAX 599
-#define N_STATUS (STATUS_MAX - STATUS_MIN + 1)
+#define N_STATUS   (STATUS_MAX - STATUS_MIN + 1)
 
 /* Upper bounds of the latency buckets, in seconds (+Inf is implied). */
 static const double BUCKETS[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -27,8 +27,8 @@ typedef struct route_counters {
 
 struct metrics {
     const char *const *routes;
-    size_t n_routes;            /* plus one "other" at index n_routes */
-    route_counters *per_route;  /* n_routes + 1 */
+    size_t n_routes;           /* plus one "other" at index n_routes */
+    route_counters *per_route; /* n_routes + 1 */
     atomic_ullong cache_hits, cache_misses;
 };
 
@@ -131,9 +131,9 @@ parity_status metrics_sample(parity_buf *out, const char *name,
 
 parity_status metrics_render(metrics *m, parity_buf *out)
 {
-    parity_status st = metrics_family(
-        out, "parity_http_requests_total", "counter",
-        "Requests answered, by route kind and HTTP status.");
+    parity_status st =
+        metrics_family(out, "parity_http_requests_total", "counter",
+                       "Requests answered, by route kind and HTTP status.");
     for (size_t r = 0; r <= m->n_routes && st == PARITY_OK; r++) {
         const char *route = r < m->n_routes ? m->routes[r] : "other";
         for (int s = 0; s < N_STATUS && st == PARITY_OK; s++) {

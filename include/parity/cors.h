@@ -21,10 +21,10 @@
 #include "parity/status.h"
 
 #define CORS_MAX_ORIGINS 32
-#define CORS_ORIGIN_LEN 256
+#define CORS_ORIGIN_LEN  256
 
 typedef struct cors_policy {
-    bool any;                                     /* "*" */
+    bool any; /* "*" */
     int n_origins;
     char origins[CORS_MAX_ORIGINS][CORS_ORIGIN_LEN]; /* lower-cased */
 } cors_policy;

@@ -19,13 +19,13 @@
 
 #include "parity/http.h"
 
-#define FUZZ_CHECK(cond)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__,   \
-                    __LINE__, #cond);                                      \
-            abort();                                                       \
-        }                                                                  \
+#define FUZZ_CHECK(cond)                                                       \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__,       \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 /* A NUL-terminated copy of the input (free() it). */

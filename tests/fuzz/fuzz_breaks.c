@@ -74,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     double breaks[STATS_MAX_CLASSES], equal[STATS_MAX_CLASSES];
     size_t counts[STATS_MAX_CLASSES], equal_counts[STATS_MAX_CLASSES];
-    status = stats_breaks(values, finite, method, k, breaks, counts, err, sizeof err);
+    status = stats_breaks(values, finite, method, k, breaks, counts, err,
+                          sizeof err);
     if (status == PARITY_OK) {
         double max = -INFINITY;
         for (size_t i = 0; i < finite; i++)

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cors_policy policy;
     char err[256];
     if (cors_parse(text, &policy, err, sizeof err) == PARITY_OK) {
-        FUZZ_CHECK(policy.n_origins >= 0 && policy.n_origins <= CORS_MAX_ORIGINS);
+        FUZZ_CHECK(policy.n_origins >= 0 &&
+                   policy.n_origins <= CORS_MAX_ORIGINS);
         const char *allowed = cors_allowed(&policy, origin);
         FUZZ_CHECK(allowed == NULL || allowed == origin);
         /* What is echoed into a header never holds a line break. */

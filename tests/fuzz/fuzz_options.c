@@ -19,10 +19,10 @@ static const option_spec SPECS[] = {
      "N", "an integer with limits"},
     {"--size", "F_SIZE", OPTION_SIZE, "1M", 1024, 1073741824,
      offsetof(settings, size), "SIZE", "a size"},
-    {"--ratio", "F_RATIO", OPTION_DOUBLE, "0.5", 0, 1, offsetof(settings, ratio),
-     "R", "a bounded number"},
-    {"--flag", "F_FLAG", OPTION_FLAG, NULL, 0, 0, offsetof(settings, flag), NULL,
-     "a flag"},
+    {"--ratio", "F_RATIO", OPTION_DOUBLE, "0.5", 0, 1,
+     offsetof(settings, ratio), "R", "a bounded number"},
+    {"--flag", "F_FLAG", OPTION_FLAG, NULL, 0, 0, offsetof(settings, flag),
+     NULL, "a flag"},
 };
 
 #define MAX_PARTS 32
@@ -64,10 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n_positional = 0;
     bool help = false;
     char err[1024];
-    parity_status status =
-        options_parse(SPECS, sizeof SPECS / sizeof SPECS[0], argc, argv,
-                      fake_getenv, &s, positional, 4, &n_positional, &help,
-                      err, sizeof err);
+    parity_status status = options_parse(
+        SPECS, sizeof SPECS / sizeof SPECS[0], argc, argv, fake_getenv, &s,
+        positional, 4, &n_positional, &help, err, sizeof err);
     FUZZ_CHECK(status == PARITY_OK || status == PARITY_ERR_USAGE);
     if (status == PARITY_OK && !help) {
         FUZZ_CHECK(s.text != NULL);

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     params_filters f;
     if (params_parse_filters(&req, &f, err, sizeof err) == PARITY_OK) {
-        FUZZ_CHECK(f.n_categories >= 0 && f.n_categories <= PARAMS_MAX_CATEGORIES);
+        FUZZ_CHECK(f.n_categories >= 0 &&
+                   f.n_categories <= PARAMS_MAX_CATEGORIES);
         FUZZ_CHECK(!f.from[0] || params_valid_date(f.from));
         FUZZ_CHECK(!f.to[0] || params_valid_date(f.to));
         FUZZ_CHECK(!f.from[0] || !f.to[0] || strcmp(f.from, f.to) <= 0);
@@ -43,11 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(isfinite(b.west) && isfinite(b.south) && isfinite(b.east) &&
                    isfinite(b.north));
         FUZZ_CHECK(b.west < b.east && b.south < b.north);
-        FUZZ_CHECK(b.west >= -180 && b.east <= 180 && b.south >= -90 && b.north <= 90);
+        FUZZ_CHECK(b.west >= -180 && b.east <= 180 && b.south >= -90 &&
+                   b.north <= 90);
     }
 
     params_page page;
-    if (params_parse_page(&req, 50, 1000, &page, err, sizeof err) == PARITY_OK) {
+    if (params_parse_page(&req, 50, 1000, &page, err, sizeof err) ==
+        PARITY_OK) {
         FUZZ_CHECK(page.limit >= 1 && page.limit <= 1000);
         FUZZ_CHECK(page.offset >= 0);
     }

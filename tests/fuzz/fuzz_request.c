@@ -29,11 +29,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mkdir(path, 0755);
     snprintf(path, sizeof path, "%s/web/sub", dir);
     mkdir(path, 0755);
-    const char *files[][2] = {{"web/index.html", "<!doctype html><title>x</title>"},
-                              {"web/app.js", "console.log(1)"},
-                              {"web/sub/index.html", "sub"},
-                              {"secret.txt", canary},
-                              {"web/.hidden", canary}};
+    const char *files[][2] = {
+        {"web/index.html", "<!doctype html><title>x</title>"},
+        {"web/app.js", "console.log(1)"},
+        {"web/sub/index.html", "sub"},
+        {"secret.txt", canary},
+        {"web/.hidden", canary}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
         FILE *f = fopen(path, "w");
@@ -105,8 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     char *query = next_line(&p, end);
     http_pair args[64];
-    http_request req = {.method = method, .path = path, .args = args,
-                        .client = "127.0.0.1"};
+    http_request req = {
+        .method = method, .path = path, .args = args, .client = "127.0.0.1"};
     if (query && *query)
         req.n_args = fuzz_args(query, args, 64);
     char *line;
@@ -147,8 +148,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (res.body.data)
             FUZZ_CHECK(!strstr(res.body.data, canary));
         if (res.allow_origin)
-            FUZZ_CHECK(!strcmp(res.allow_origin, "https://maps.example.org") ||
-                       !strcasecmp(res.allow_origin, "https://maps.example.org"));
+            FUZZ_CHECK(
+                !strcmp(res.allow_origin, "https://maps.example.org") ||
+                !strcasecmp(res.allow_origin, "https://maps.example.org"));
         buf_dispose(&res.body);
     }
     free(text);

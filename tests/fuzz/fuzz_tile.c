@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              * inclusive (tile.h). */
             tile_bounds b = tile_bounds_lonlat(t);
             FUZZ_CHECK(lon >= b.west && (lon < b.east || t.x == (1u << z) - 1));
-            FUZZ_CHECK(lat <= b.north && (lat > b.south || t.y == (1u << z) - 1));
+            FUZZ_CHECK(lat <= b.north &&
+                       (lat > b.south || t.y == (1u << z) - 1));
         }
     }
     int decimals = tile_coordinate_decimals(z);

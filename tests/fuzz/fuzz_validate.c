@@ -49,15 +49,11 @@ static void check_value(const validate_field *f, const validate_value *v)
     case VALIDATE_BOOL:
         FUZZ_CHECK(!strcmp(v->text, "true") || !strcmp(v->text, "false"));
         break;
-    case VALIDATE_DATE:
-        FUZZ_CHECK(params_valid_date(v->text));
-        break;
+    case VALIDATE_DATE: FUZZ_CHECK(params_valid_date(v->text)); break;
     case VALIDATE_TIMESTAMP:
         FUZZ_CHECK(validate_timestamp(v->text, NULL));
         break;
-    case VALIDATE_CATEGORY:
-        FUZZ_CHECK(validate_category_name(v->text));
-        break;
+    case VALIDATE_CATEGORY: FUZZ_CHECK(validate_category_name(v->text)); break;
     case VALIDATE_CHOICE: {
         bool found = false;
         for (int i = 0; f->choices && f->choices[i]; i++)
@@ -92,9 +88,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *body = fuzz_string(data + 1, size - 1);
     json_object *obj = NULL;
     char err[512];
-    parity_status status = validate_parse_json(body, size - 1, &obj, err, sizeof err);
+    parity_status status =
+        validate_parse_json(body, size - 1, &obj, err, sizeof err);
     if (status != PARITY_OK) {
-        FUZZ_CHECK(status == PARITY_ERR_INPUT || status == PARITY_ERR_TOO_LARGE);
+        FUZZ_CHECK(status == PARITY_ERR_INPUT ||
+                   status == PARITY_ERR_TOO_LARGE);
         FUZZ_CHECK(err[0]);
         FUZZ_CHECK(obj == NULL);
         free(body);
