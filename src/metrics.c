@@ -183,12 +183,14 @@ parity_status metrics_render(metrics *m, parity_buf *out)
                             running);
     }
     if (st == PARITY_OK)
-        st = metrics_sample(out, "parity_cache_hits_total", "counter",
-                            "Tiles answered from the cache.",
-                            (double)load(&m->cache_hits));
+        st = metrics_family(out, "parity_http_cache_answers_total", "counter",
+                            "Answers that could come from a cache (tiles, "
+                            "coverage), by whether they did.");
     if (st == PARITY_OK)
-        st = metrics_sample(out, "parity_cache_misses_total", "counter",
-                            "Tiles that had to be made by the database.",
-                            (double)load(&m->cache_misses));
+        st = metrics_value(out, "parity_http_cache_answers_total", "cache",
+                           "hit", (double)load(&m->cache_hits));
+    if (st == PARITY_OK)
+        st = metrics_value(out, "parity_http_cache_answers_total", "cache",
+                           "miss", (double)load(&m->cache_misses));
     return st;
 }

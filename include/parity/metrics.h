@@ -34,8 +34,9 @@ void metrics_free(metrics *m);
 void metrics_observe(metrics *m, size_t route, int status, double seconds,
                      const char *cache_state);
 
-/* Appends the request counters, the latency histogram and the cache
- * counters to out. PARITY_ERR_TOO_LARGE when out's cap is hit. */
+/* Appends the request counters, the latency histogram and the answers by
+ * cache state (parity_http_cache_answers_total{cache="hit"|"miss"}) to out.
+ * PARITY_ERR_TOO_LARGE when out's cap is hit. */
 parity_status metrics_render(metrics *m, parity_buf *out);
 
 /* Appends "# HELP name help" and "# TYPE name type" (type "counter" or

@@ -202,8 +202,8 @@ void test_metrics_exposition(void)
     CHECK_NEAR(
         sample(t, "parity_http_request_duration_seconds_sum{route=\"tile\"}"),
         3.0045, 1e-6);
-    CHECK(sample(t, "parity_cache_hits_total") == 1);
-    CHECK(sample(t, "parity_cache_misses_total") == 1);
+    CHECK(sample(t, "parity_http_cache_answers_total{cache=\"hit\"}") == 1);
+    CHECK(sample(t, "parity_http_cache_answers_total{cache=\"miss\"}") == 1);
     CHECK(
         strstr(t, "# TYPE parity_http_request_duration_seconds histogram\n") !=
         NULL);
