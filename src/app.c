@@ -18,7 +18,9 @@
 
 #include "parity/cors.h"
 #include "parity/coverage.h"
+#include "parity/cache.h"
 #include "parity/db.h"
+#include "parity/encoding.h"
 #include "parity/handlers.h"
 #include "parity/layers.h"
 #include "parity/log.h"
@@ -27,6 +29,7 @@
 #include "parity/respond.h"
 #include "parity/routes.h"
 #include "parity/tile.h"
+#include "parity/tiles.h"
 #include "parity/utf8.h"
 
 /* Route kinds as metrics and the access log name them, indexed by
@@ -58,6 +61,8 @@ typedef struct layer_version {
 struct app {
     app_config cfg;
     db_pool *pool;
+    cache *tiles;
+    db_listener *listener;
     handler_ctx ctx;
     char web_root[PATH_MAX];
     int web_fd; /* the web root, opened once; files are opened beneath it */
@@ -404,54 +409,6 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
     handler_cacheable(&a->ctx, req, res);
 }
 
-static void handle_tile(app *a, const http_request *req, const route *r,
-                        http_response *res)
-{
-    const layer_def *layer = layers_find(r->name);
-    if (!layer) {
-        respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
-        return;
-    }
-    params_filters filters;
-    char err[512];
-    parity_status status = params_parse_filters(req, &filters, err, sizeof err);
-    if (status != PARITY_OK) {
-        respond_error(res, status, err, NULL);
-        return;
-    }
-    db_conn *conn;
-    if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
-        return;
-    /* Filtered layers answer more to a valid token (sensitive sites where
-     * they are) and refuse unknown categories. */
-    bool privileged = false;
-    if (layer->n_params == 9 &&
-        (handler_authorize(conn, req, false, &privileged, res) != PARITY_OK ||
-         handler_check_categories(conn, &filters, res) != PARITY_OK)) {
-        db_pool_release(a->pool, conn);
-        return;
-    }
-    status = layers_render_tile(conn, &a->cfg, layer, r->tile, r->format,
-                                &filters, privileged, &res->body, err, sizeof err);
-    db_pool_release(a->pool, conn);
-    if (status == PARITY_ERR_NOT_FOUND || status == PARITY_ERR_TOO_LARGE) {
-        respond_error(res, status, err, NULL);
-        return;
-    }
-    if (status != PARITY_OK) {
-        handler_db_error(res, status, layer->geojson_query, err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = !strcmp(r->format, "mvt")
-                            ? "application/vnd.mapbox-vector-tile"
-                            : "application/geo+json";
-    res->cache_state = "miss";
-    handler_cacheable(&a->ctx, req, res);
-    if (privileged)
-        res->cache_control = "private, no-store";
-}
-
 /* ---- API ---------------------------------------------------------------- */
 
 static void handle_api(app *a, const http_request *req, const route *r,
@@ -530,21 +487,64 @@ static void handle_static(app *a, const http_request *req, http_response *res)
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such file", NULL);
         return;
     }
-    buf_reset(&res->body);
-    char chunk[65536];
-    ssize_t n;
-    parity_status status = PARITY_OK;
-    while (status == PARITY_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
-        status = buf_append(&res->body, chunk, (size_t)n);
+    /* The page's files go through the cache too (compressed once); the
+     * key holds the file's modification time and size, so a rebuilt page
+     * is a new entry, and no data change touches them (tags 0). */
+    char key[PATH_MAX + 700];
+    snprintf(key, sizeof key, "static:%s:%lld.%09ld:%lld", file,
+             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+             (long long)st.st_size);
+    cache_outcome outcome;
+    cache_entry *entry = NULL;
+    cache_flight *flight = NULL;
+    char err[256];
+    parity_status status = cache_lookup(a->tiles, key, 0, true, &outcome,
+                                        &entry, &flight, err, sizeof err);
+    if (status == PARITY_OK && outcome == CACHE_MISS) {
+        parity_buf body;
+        buf_init(&body, (size_t)256 << 20);
+        char chunk[65536];
+        ssize_t n;
+        while (status == PARITY_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
+            status = buf_append(&body, chunk, (size_t)n);
+        if (status == PARITY_OK)
+            status = cache_fill_done(a->tiles, flight, body.data ? body.data : "",
+                                     body.len, mime_type(file),
+                                     encoding_accepts_gzip(req->accept_encoding),
+                                     &entry, err, sizeof err);
+        else
+            cache_fill_failed(a->tiles, flight, status, "file too large");
+        buf_dispose(&body);
+    }
     close(fd);
     if (status != PARITY_OK) {
-        respond_error(res, status, "file too large", NULL);
+        respond_error(res, status, "the file could not be read", NULL);
         return;
     }
-    res->status = 200;
-    res->content_type = mime_type(file);
-    handler_cacheable(&a->ctx, req, res);
-    res->cache_control = "no-cache";
+    handler_answer_entry(req, res, entry, "no-cache");
+}
+
+/* ---- data changes ------------------------------------------------------ */
+
+/* A parity_data notice: the payload names the data that changed. */
+static void on_data_changed(void *ctx, const char *data)
+{
+    app *a = ctx;
+    uint64_t tags = layers_tags_for_data(data);
+    if (tags)
+        cache_invalidate(a->tiles, tags);
+    char quoted[160];
+    log_event("info", "cache.invalidate", "data=%s tags=0x%llx",
+              log_quote(data, quoted, sizeof quoted), (unsigned long long)tags);
+}
+
+/* The listener lost its connection and has it back: notices may have been
+ * missed, so nothing stored can be trusted. */
+static void on_listener_reconnect(void *ctx)
+{
+    app *a = ctx;
+    cache_invalidate(a->tiles, CACHE_ALL_TAGS);
+    log_event("info", "cache.invalidate", "data=* reason=listener_reconnect");
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -645,7 +645,7 @@ static void dispatch(app *a, const http_request *req, http_response *res)
     case ROUTE_READYZ: handle_readyz(a, res); return;
     case ROUTE_METRICS: handle_metrics(a, res); return;
     case ROUTE_TILEJSON: handle_tilejson(a, req, &r, res); return;
-    case ROUTE_TILE: handle_tile(a, req, &r, res); return;
+    case ROUTE_TILE: tiles_handle(&a->ctx, req, &r, res); return;
     case ROUTE_API: handle_api(a, req, &r, res); return;
     case ROUTE_STATIC: handle_static(a, req, res); return;
     }
@@ -668,8 +668,11 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     a->cfg = *cfg;
+    a->web_fd = -1;
+    pthread_mutex_init(&a->health_lock, NULL);
+    pthread_cond_init(&a->health_changed, NULL);
     if (cors_parse(cfg->cors_origins, &a->cors, err, errlen) != PARITY_OK) {
-        free(a);
+        app_free(a);
         return NULL;
     }
     if (!realpath(cfg->web_root, a->web_root) ||
@@ -677,40 +680,42 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         parity_fail(err, errlen, PARITY_ERR_USAGE,
                     "--web-root %s: %s (build the page with `make web`)",
                     cfg->web_root, strerror(errno));
-        free(a);
+        app_free(a);
         return NULL;
     }
     a->pool = db_pool_new(cfg->db, cfg->pool_size, cfg->statement_timeout_ms,
                           cfg->pool_wait_ms, true);
     if (!a->pool) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
-        close(a->web_fd);
-        free(a);
+        app_free(a);
         return NULL;
     }
     a->metrics = metrics_new(ROUTE_NAMES, N_ROUTE_NAMES);
-    if (!a->metrics) {
-        db_pool_free(a->pool);
-        close(a->web_fd);
-        free(a);
+    /* A request waits for another's fill at most as long as that fill may
+     * take: a connection, then the statement. */
+    int fill_wait_ms = cfg->pool_wait_ms + cfg->statement_timeout_ms + 1000;
+    a->tiles = a->metrics ? cache_new(cfg->cache_size, fill_wait_ms) : NULL;
+    a->listener = a->tiles ? db_listener_start(cfg->db, "parity_data",
+                                               on_data_changed,
+                                               on_listener_reconnect, a)
+                           : NULL;
+    if (!a->listener) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        app_free(a);
         return NULL;
     }
     a->ctx.pool = a->pool;
     a->ctx.cfg = &a->cfg;
+    a->ctx.cache = a->tiles;
+    a->ctx.listener = a->listener;
     /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
      * profiles at most, 64 MB at most. */
     a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
     if (!a->ctx.coverage) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
-        metrics_free(a->metrics);
-        db_pool_free(a->pool);
-        close(a->web_fd);
-        free(a);
+        app_free(a);
         return NULL;
     }
-    pthread_mutex_init(&a->health_lock, NULL);
-    pthread_cond_init(&a->health_changed, NULL);
     a->db = DB_UNKNOWN;
     a->monitor_running =
         pthread_create(&a->monitor, NULL, monitor_main, a) == 0;
@@ -739,8 +744,11 @@ void app_free(app *a)
     pthread_mutex_destroy(&a->health_lock);
     pthread_cond_destroy(&a->health_changed);
     metrics_free(a->metrics);
+    db_listener_stop(a->listener);
+    cache_free(a->tiles);
     db_pool_free(a->pool);
     coverage_cache_free(a->ctx.coverage);
-    close(a->web_fd);
+    if (a->web_fd >= 0)
+        close(a->web_fd);
     free(a);
 }

@@ -16,7 +16,7 @@ typedef struct serve_args {
     long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
         max_features, page_size, max_page_size, connection_limit,
         per_client_limit, idle_timeout_s, request_timeout_s, body_limit,
-        header_limit, shutdown_grace_ms;
+        header_limit, shutdown_grace_ms, cache_size;
 } serve_args;
 
 #define ARG(field) offsetof(serve_args, field)
@@ -45,6 +45,9 @@ static const option_spec SERVE_OPTIONS[] = {
     {"--cache-control", "PARITY_CACHE_CONTROL", OPTION_STRING,
      "public, max-age=60", 0, 0, ARG(cache_control), "VALUE",
      "Cache-Control of tiles and API reads"},
+    {"--cache-size", "PARITY_CACHE_SIZE", OPTION_SIZE, "64M", 0,
+     1099511627776.0, ARG(cache_size), "SIZE",
+     "tile cache bound in bytes, gzip copies included (0: no cache)"},
     {"--connection-limit", "PARITY_CONNECTION_LIMIT", OPTION_INT, "1000", 1,
      100000, ARG(connection_limit), "N", "open client connections at most (503 past it)"},
     {"--per-client-limit", "PARITY_PER_CLIENT_LIMIT", OPTION_INT, "128", 0,
@@ -120,6 +123,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         .cors_origins = args.cors_origins,
         .page_size = (int)args.page_size,
         .max_page_size = (int)args.max_page_size,
+        .cache_size = (size_t)args.cache_size,
     };
     app *a = app_new(&app_cfg, err, sizeof err);
     if (!a)
@@ -141,9 +145,10 @@ int cmd_serve(int argc, char **argv, const char *db)
         return cli_fail(PARITY_ERR_IO, err);
     }
     app_attach_server(a, server);
-    log_event("info", "server.start", "listen=%s port=%d web_root=%s pool=%lld",
+    log_event("info", "server.start",
+              "listen=%s port=%d web_root=%s pool=%lld cache_bytes=%lld",
               args.listen, http_server_port(server), args.web_root,
-              args.pool_size);
+              args.pool_size, args.cache_size);
     fprintf(stderr, "parity: serving on http://%s/ (Ctrl-C stops)\n", args.listen);
 
     int sig = 0;

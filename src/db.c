@@ -80,8 +80,10 @@ static void log_notice(void *arg, const char *message)
               log_quote(text, quoted, sizeof quoted));
 }
 
-parity_status db_connect(const char *conninfo, int statement_timeout_ms,
-                         db_conn **out, char *err, size_t errlen)
+/* Opens a connection that shows as application_name in pg_stat_activity. */
+static parity_status connect_as(const char *conninfo, int statement_timeout_ms,
+                                const char *application_name, db_conn **out,
+                                char *err, size_t errlen)
 {
     *out = NULL;
     /* libpq's connect_timeout is whole seconds, at least 2; a connection
@@ -94,7 +96,7 @@ parity_status db_connect(const char *conninfo, int statement_timeout_ms,
     const char *keys[] = {"dbname", "connect_timeout", "application_name",
                           "client_encoding", NULL};
     const char *vals[] = {conninfo && *conninfo ? conninfo : NULL,
-                          connect_timeout, "parity", "UTF8", NULL};
+                          connect_timeout, application_name, "UTF8", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg)
         return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
@@ -134,6 +136,13 @@ parity_status db_connect(const char *conninfo, int statement_timeout_ms,
     }
     *out = conn;
     return PARITY_OK;
+}
+
+parity_status db_connect(const char *conninfo, int statement_timeout_ms,
+                         db_conn **out, char *err, size_t errlen)
+{
+    return connect_as(conninfo, statement_timeout_ms, "parity", out, err,
+                      errlen);
 }
 
 void db_close(db_conn *conn)
@@ -661,7 +670,8 @@ static void *listener_main(void *arg)
     for (;;) {
         db_conn *conn = NULL;
         char err[512];
-        if (db_connect(l->conninfo, 0, &conn, err, sizeof err) != PARITY_OK) {
+        if (connect_as(l->conninfo, 0, "parity listener", &conn, err,
+                       sizeof err) != PARITY_OK) {
             if (listener_sleep(l, backoff_ms))
                 return NULL;
             backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;

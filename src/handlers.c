@@ -2,7 +2,9 @@
 #include "parity/handlers.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "parity/encoding.h"
 #include "parity/log.h"
 #include "parity/respond.h"
 #include "parity/token.h"
@@ -43,6 +45,19 @@ void handler_db_error(http_response *res, parity_status status,
                   NULL);
 }
 
+/* Bodies worth compressing: text of any kind, JSON, vector tiles, SVG. */
+static bool compressible(const char *content_type)
+{
+    static const char *const TYPES[] = {
+        "text/", "application/json", "application/geo+json",
+        "application/javascript", "application/vnd.mapbox-vector-tile",
+        "image/svg+xml", NULL};
+    for (int i = 0; content_type && TYPES[i]; i++)
+        if (!strncmp(content_type, TYPES[i], strlen(TYPES[i])))
+            return true;
+    return false;
+}
+
 void handler_cacheable(const handler_ctx *ctx, const http_request *req,
                        http_response *res)
 {
@@ -51,10 +66,66 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
     if (!res->etag[0])
         respond_etag(data ? data : "", len, res->etag);
     res->cache_control = ctx->cfg->cache_control;
+    bool gzip = false;
+    if (!res->shared && !res->content_encoding &&
+        compressible(res->content_type)) {
+        res->vary = "Accept-Encoding";
+        if (len >= 256 && encoding_accepts_gzip(req->accept_encoding)) {
+            parity_buf gz;
+            buf_init(&gz, len);
+            if (encoding_gzip(data, len, ENCODING_GZIP_LEVEL, &gz) == PARITY_OK &&
+                encoding_gzip_pays(len, gz.len)) {
+                buf_dispose(&res->body);
+                res->body = gz;
+                res->content_encoding = "gzip";
+                gzip = true;
+            } else {
+                buf_dispose(&gz);
+            }
+        }
+    }
+    if (gzip) {
+        char etag[48];
+        encoding_gzip_etag(res->etag, etag);
+        memcpy(res->etag, etag, sizeof etag);
+    }
     if (respond_etag_matches(req->if_none_match, res->etag)) {
         res->status = 304;
+        res->content_encoding = NULL;
         buf_reset(&res->body);
+        if (res->shared && res->release)
+            res->release(res->release_ctx);
+        res->shared = NULL;
+        res->shared_len = 0;
+        res->release = NULL;
     }
+}
+
+static void release_entry(void *entry) { cache_entry_release(entry); }
+
+void handler_answer_entry(const http_request *req, http_response *res,
+                          cache_entry *e, const char *cache_control)
+{
+    bool gzip =
+        cache_entry_has_gzip(e) && encoding_accepts_gzip(req->accept_encoding);
+    res->status = 200;
+    res->content_type = cache_entry_content_type(e);
+    const char *etag = cache_entry_etag(e, gzip);
+    size_t etag_len = strnlen(etag, sizeof res->etag - 1);
+    memcpy(res->etag, etag, etag_len);
+    res->etag[etag_len] = '\0';
+    res->cache_control = cache_control;
+    res->vary = "Accept-Encoding";
+    buf_reset(&res->body);
+    if (respond_etag_matches(req->if_none_match, res->etag)) {
+        res->status = 304;
+        cache_entry_release(e);
+        return;
+    }
+    res->content_encoding = gzip ? "gzip" : NULL;
+    res->shared = cache_entry_body(e, gzip, &res->shared_len);
+    res->release = release_entry;
+    res->release_ctx = e;
 }
 
 void handler_query_body(const handler_ctx *ctx, const http_request *req,
@@ -110,29 +181,37 @@ parity_status handler_authorize(db_conn *conn, const http_request *req,
     return status;
 }
 
-parity_status handler_check_categories(db_conn *conn,
-                                       const params_filters *filters,
-                                       http_response *res)
+parity_status handler_categories_known(db_conn *conn,
+                                      const params_filters *filters, char *err,
+                                      size_t errlen)
 {
     char array[PARAMS_MAX_CATEGORIES * (PARAMS_CATEGORY_LEN + 4) + 4];
     const char *names = params_categories_array(filters, array, sizeof array);
     if (!names)
         return PARITY_OK;
     db_result *rows = NULL;
-    char err[512];
     parity_status status =
-        db_query(conn, "categories_unknown", 1, &names, &rows, err, sizeof err);
-    if (status != PARITY_OK) {
-        handler_db_error(res, status, "categories_unknown", err);
+        db_query(conn, "categories_unknown", 1, &names, &rows, err, errlen);
+    if (status != PARITY_OK)
         return status;
-    }
-    if (!db_result_is_null(rows, 0, 0)) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "category: no category named %s (known: %s)",
-                 db_result_value(rows, 0, 0), db_result_value(rows, 0, 1));
-        respond_error(res, PARITY_ERR_INPUT, msg, NULL);
-        status = PARITY_ERR_INPUT;
-    }
+    if (!db_result_is_null(rows, 0, 0))
+        status = parity_fail(err, errlen, PARITY_ERR_INPUT,
+                             "category: no category named %s (known: %s)",
+                             db_result_value(rows, 0, 0),
+                             db_result_value(rows, 0, 1));
     db_result_free(rows);
+    return status;
+}
+
+parity_status handler_check_categories(db_conn *conn,
+                                       const params_filters *filters,
+                                       http_response *res)
+{
+    char err[1024];
+    parity_status status = handler_categories_known(conn, filters, err, sizeof err);
+    if (status == PARITY_ERR_INPUT)
+        respond_error(res, status, err, NULL);
+    else if (status != PARITY_OK)
+        handler_db_error(res, status, "categories_unknown", err);
     return status;
 }

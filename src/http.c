@@ -150,6 +150,10 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
         /* The response keeps res alive until libmicrohttpd is done. */
         response = MHD_create_response_from_buffer_with_free_callback_cls(
             head ? 0 : len, (void *)res->shared, release_borrowed, res);
+        if (!response) {
+            release_borrowed(res);
+            return MHD_NO;
+        }
     } else {
         char *data = buf_take(&res->body, &len);
         response = MHD_create_response_from_buffer(
@@ -170,6 +174,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
                                 res->content_encoding);
     if (res->vary)
         MHD_add_response_header(response, "Vary", res->vary);
+    if (res->cache_state)
+        MHD_add_response_header(response, "X-Parity-Cache", res->cache_state);
     if (res->location[0])
         MHD_add_response_header(response, "Location", res->location);
     if (res->allow_origin) {

@@ -9,7 +9,7 @@ const layer_def LAYERS[] = {
      * (docs/metrics.md); fields absent from a feature have no value, and
      * each imported indicator is a Number field too. */
     {"neighborhoods", "Neighborhood boundaries and coverage metrics",
-     "tile_neighborhoods", NULL, 9,
+     "tile_neighborhoods", "tile_neighborhoods_mvt", 9,
      {"id:String", "name:String", "population:Number", "youth_population:Number",
       "area_km2:Number", "events:Number", "attendance:Number",
       "youth_attendance:Number", "sites:Number", "programs:Number",
@@ -19,24 +19,34 @@ const layer_def LAYERS[] = {
       "incident_rate_raw:Number", "incident_rate:Number", "suppressed:Boolean",
       "need:Number", "supply:Number", "gap:Number", "need_share:Number",
       "event_share:Number", "parity_ratio:Number", "underserved:Boolean",
-      "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL}},
+      "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL},
+     /* The boundaries and everything the metrics read (parity_coverage);
+      * days_since_last_event counts to today, so also daily. */
+     {"neighborhoods", "sites", "events", "programs", "partners", "categories",
+      "indicators", "incidents", "analysis", NULL},
+     true},
     {"sites",
      "Program sites; without a token, sensitive sites only as a count per "
      "neighborhood (kind sensitive_sites)",
-     "tile_sites", NULL, 9,
+     "tile_sites", "tile_sites_mvt", 9,
      {"kind:String", "id:Number", "name:String", "category:String",
       "program:String", "partner:String", "capacity:Number",
       "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
-      "sensitive_count:Number", NULL}},
+      "sensitive_count:Number", NULL},
+     /* Categories too: the tile checks the category filter on a miss. */
+     {"sites", "programs", "partners", "neighborhoods", "categories", NULL},
+     false},
     {"events",
      "Outreach events: below zoom 14 clusters (kind cluster: count, and "
      "categories as an object of counts), from zoom 14 single events",
-     "tile_events", NULL, 9,
+     "tile_events", "tile_events_mvt", 9,
      {"kind:String", "id:Number", "title:String", "category:String",
       "starts_at:String", "ends_at:String", "attendance:Number",
       "youth_attendance:Number", "program:String", "partner:String",
-      "count:Number", "categories:Object", NULL}},
-    {NULL, NULL, NULL, NULL, 0, {NULL}},
+      "count:Number", "categories:Object", NULL},
+     {"events", "programs", "partners", "categories", NULL},
+     false},
+    {NULL, NULL, NULL, NULL, 0, {NULL}, {NULL}, false},
 };
 
 const layer_def *layers_find(const char *name)
@@ -47,14 +57,38 @@ const layer_def *layers_find(const char *name)
     return NULL;
 }
 
+const char *layers_query(const layer_def *layer, const char *format)
+{
+    return !strcmp(format, "mvt")       ? layer->mvt_query
+           : !strcmp(format, "geojson") ? layer->geojson_query
+                                        : NULL;
+}
+
+uint64_t layers_tag(const layer_def *layer)
+{
+    return (uint64_t)1 << ((layer - LAYERS) % 64);
+}
+
+uint64_t layers_tags_for_data(const char *data)
+{
+    uint64_t tags = 0;
+    for (const layer_def *l = LAYERS; l->name; l++) {
+        bool depends = !l->depends[0];
+        for (int i = 0; !depends && l->depends[i]; i++)
+            depends = !strcmp(l->depends[i], data);
+        if (depends)
+            tags |= layers_tag(l);
+    }
+    return tags;
+}
+
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,
                                  const char *format,
                                  const params_filters *filters, bool privileged,
                                  parity_buf *out, char *err, size_t errlen)
 {
-    const char *query = !strcmp(format, "mvt") ? layer->mvt_query
-                                               : layer->geojson_query;
+    const char *query = layers_query(layer, format);
     if (!query)
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "layer %s has no %s tiles", layer->name, format);
@@ -81,17 +115,7 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     if (status != PARITY_OK)
         return status;
     buf_reset(out);
-    if (db_result_rows(rows) == 1 && db_result_columns(rows) >= 2 &&
-        !db_result_is_null(rows, 0, 1) &&
-        (binary ? db_result_value(rows, 0, 1)[0] == 1
-                : db_result_value(rows, 0, 1)[0] == 't'))
-        status = parity_fail(err, errlen, PARITY_ERR_TOO_LARGE,
-                             "tile %d/%u/%u of %s holds more than %d features "
-                             "(the server's --max-features); zoom in or "
-                             "narrow the filters",
-                             tile.z, tile.x, tile.y, layer->name,
-                             cfg->max_features);
-    else if (db_result_rows(rows) == 1)
+    if (db_result_rows(rows) == 1)
         status = buf_append(out, db_result_value(rows, 0, 0),
                             db_result_length(rows, 0, 0));
     else

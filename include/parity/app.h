@@ -27,6 +27,7 @@ typedef struct app_config {
     const char *cors_origins;    /* --cors-origins list, NULL/"" for none */
     int page_size;               /* API lists: items when no limit is given */
     int max_page_size;           /* API lists: largest limit accepted */
+    size_t cache_size;           /* tile cache bound in bytes (0: off) */
 } app_config;
 
 typedef struct app app;

@@ -118,9 +118,11 @@ void db_pool_stats(db_pool *pool, int *size, int *in_use, int *waiting);
 
 /*
  * The listener: LISTEN channel on a connection of its own, on its own
- * thread. on_notify receives each payload; on_reconnect is called after the
- * connection was lost and restored (notices may have been missed, so the
- * caller should drop what it cached). Both run on the listener's thread.
+ * thread (application_name "parity listener" in pg_stat_activity; the
+ * other connections are "parity"). on_notify receives each payload;
+ * on_reconnect is called after the connection was lost and restored
+ * (notices may have been missed, so the caller should drop what it cached).
+ * Both run on the listener's thread.
  */
 typedef void (*db_notify_fn)(void *ctx, const char *payload);
 typedef void (*db_reconnect_fn)(void *ctx);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "parity/app.h"
+#include "parity/cache.h"
 #include "parity/coverage.h"
 #include "parity/db.h"
 #include "parity/http.h"
@@ -22,6 +23,9 @@
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
+    cache *cache;          /* the tile cache (tiles.h); cache_stats for /metrics */
+    db_listener *listener; /* follows parity_data; the cache trusts stored
+                              tiles only while it is connected */
     coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 
@@ -33,10 +37,20 @@ parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
 void handler_db_error(http_response *res, parity_status status,
                       const char *query, const char *err);
 
-/* Gives the body a strong ETag and the configured Cache-Control, and turns
- * the answer into 304 when If-None-Match holds that ETag. */
+/* Gives the answer a strong ETag and the configured Cache-Control; for a
+ * client that accepts gzip, compresses a compressible body of some size
+ * (the gzip variant's ETag ends in -gz; Vary: Accept-Encoding); and turns
+ * the answer into 304 when If-None-Match holds the ETag (borrowed bytes are
+ * released then). */
 void handler_cacheable(const handler_ctx *ctx, const http_request *req,
                        http_response *res);
+
+/* Answers with a cached entry (cache.h): the variant this client takes
+ * (gzip or identity) with its ETag, Vary: Accept-Encoding, cache_control
+ * (a static string), and 304 when If-None-Match holds the ETag. The bytes
+ * are borrowed, not copied; the caller's reference is taken over. */
+void handler_answer_entry(const http_request *req, http_response *res,
+                          cache_entry *entry, const char *cache_control);
 
 /* Runs the named query, whose one row and one column is the whole answer
  * body (JSON built by PostgreSQL), and answers it with content_type. */
@@ -56,6 +70,13 @@ void handler_query_body(const handler_ctx *ctx, const http_request *req,
 parity_status handler_authorize(db_conn *conn, const http_request *req,
                                 bool required, bool *privileged,
                                 http_response *res);
+
+/* PARITY_OK when the filters name no category or only existing ones;
+ * PARITY_ERR_INPUT with err naming the first unknown one (and those that
+ * exist); or the query's status. Answers nothing. */
+parity_status handler_categories_known(db_conn *conn,
+                                      const params_filters *filters, char *err,
+                                      size_t errlen);
 
 /* Answers 400 naming the filters' categories that do not exist (and those
  * that do); PARITY_OK when there are none or all exist. */

@@ -74,7 +74,8 @@ typedef struct http_response {
     const char *allow_origin;    /* CORS: the origin to allow, or NULL */
     const char *allow;           /* Allow for 405 ("GET, HEAD, POST"), or NULL */
     const char *www_authenticate;/* WWW-Authenticate for 401, or NULL */
-    const char *cache_state;     /* "hit", "miss" or NULL, for the access log */
+    const char *cache_state;     /* "hit", "miss", "wait" or NULL: the access
+                                    log and the X-Parity-Cache header */
     const char *allow_methods;   /* CORS preflight: Access-Control-Allow-Methods */
     const char *allow_headers;   /* CORS preflight: Access-Control-Allow-Headers */
     int max_age;                 /* CORS preflight: Access-Control-Max-Age, 0 none */

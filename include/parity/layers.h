@@ -11,16 +11,22 @@
  *   $6 from (date or NULL), $7 to (date or NULL),
  *   $8 categories (text[] or NULL: all), $9 privileged (bool: the request
  *   carries a valid token, so sensitive details may be shown).
- * Each query returns one row: first column the tile's bytes (GeoJSON text,
- * or MVT bytea), and a second column `truncated` (bool): true when more
- * than $5 features fall in the tile (the query keeps $5 + 1 to know). A
- * truncated tile is refused with PARITY_ERR_TOO_LARGE rather than drawn
- * with features silently missing. Thread-safe.
+ * Each query returns one row with one column: the tile's bytes (GeoJSON
+ * text, or MVT bytea). A query keeps at most $5 features, the most visible
+ * first (for polygons: the largest), so a crowded tile stays small and
+ * still draws what matters at its zoom.
+ *
+ * Tiles are cached (tiles.h), and a cached tile is dropped whenever data it
+ * is made from changes: depends lists the data_versions layers (the names
+ * the database announces on channel parity_data) whose changes change the
+ * layer's tiles. A layer that lists none is dropped on every change (safe,
+ * if wasteful): list what the queries read. Thread-safe.
  */
 #ifndef PARITY_LAYERS_H
 #define PARITY_LAYERS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "parity/buf.h"
 #include "parity/handlers.h"
@@ -34,20 +40,33 @@ typedef struct layer_def {
     const char *mvt_query;      /* NULL when the layer has no MVT yet */
     int n_params;               /* 5, or 9 with filters */
     const char *fields[40];     /* "name:Type" pairs for TileJSON, NULL-ended */
+    const char *depends[12];    /* data_versions layers read; none: all */
+    bool daily;                 /* tiles also change at the city's midnight
+                                   (they count days to today) */
 } layer_def;
 
 /* The layer called name, or NULL. */
 const layer_def *layers_find(const char *name);
 
-/* All layers, ending with a row whose name is NULL. */
+/* All layers, ending with a row whose name is NULL (at most 64 layers:
+ * each has one bit of the cache's tags). */
 extern const layer_def LAYERS[];
+
+/* The query of layer for format ("geojson" or "mvt"), or NULL. */
+const char *layers_query(const layer_def *layer, const char *format);
+
+/* The cache tag bit of layer. */
+uint64_t layers_tag(const layer_def *layer);
+
+/* The tags of every layer whose tiles depend on the data_versions layer
+ * named data (a parity_data notice's payload); 0 when none does. */
+uint64_t layers_tags_for_data(const char *data);
 
 /*
  * Builds one tile of layer in format ("geojson" or "mvt") into out.
  * Returns PARITY_ERR_NOT_FOUND when the layer has no such format,
- * PARITY_ERR_TOO_LARGE when the tile holds more than cfg->max_features
- * features (err says so and what to do), or the query's status with err
- * set.
+ * PARITY_ERR_TOO_LARGE when the tile's bytes pass the buffer's cap, or the
+ * query's status with err set.
  */
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,

@@ -4,7 +4,8 @@
  * `log_event("info", "server.start", "listen=%s", addr)` writes
  * `ts=2026-11-29T10:00:00.123Z level=info event=server.start listen=...`.
  * Values that may hold spaces or quotes go through log_quote. Never pass
- * secrets or tokens. Thread-safe: each line is written with one call.
+ * secrets or tokens. Thread-safe and lock-free: each line is one write(2)
+ * to file descriptor 2.
  */
 #ifndef PARITY_LOG_H
 #define PARITY_LOG_H
@@ -13,6 +14,11 @@
 
 void log_event(const char *level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The UTC calendar fields of seconds since 1970-01-01 (what gmtime_r
+ * gives, without its lock). Pure. */
+void log_utc_fields(long long seconds, int *year, int *month, int *day,
+                    int *hour, int *minute, int *second);
 
 /* Writes value into out (size outlen) quoted and escaped when it holds a
  * space, quote, '=' or control byte; otherwise copied. Returns out. */

@@ -17,6 +17,16 @@ void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
 void test_metrics_exposition(void);
+void test_accept_encoding(void);
+void test_gzip(void);
+void test_cache_hit_and_etags(void);
+void test_cache_bound_and_lru(void);
+void test_cache_disabled(void);
+void test_cache_single_flight(void);
+void test_cache_invalidation(void);
+void test_tile_cache_keys_and_tags(void);
+void test_cache_valid_until(void);
+void test_log_utc_fields(void);
 void test_stats_quantile_breaks(void);
 void test_stats_equal_breaks(void);
 void test_stats_jenks_by_hand(void);
@@ -55,6 +65,16 @@ void test_field_text(void);
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
     TEST(test_metrics_exposition),          \
+    TEST(test_accept_encoding),             \
+    TEST(test_gzip),                        \
+    TEST(test_cache_hit_and_etags),         \
+    TEST(test_cache_bound_and_lru),         \
+    TEST(test_cache_disabled),              \
+    TEST(test_cache_single_flight),         \
+    TEST(test_cache_invalidation),          \
+    TEST(test_tile_cache_keys_and_tags),    \
+    TEST(test_cache_valid_until),           \
+    TEST(test_log_utc_fields),              \
     TEST(test_stats_quantile_breaks),       \
     TEST(test_stats_equal_breaks),          \
     TEST(test_stats_jenks_by_hand),         \

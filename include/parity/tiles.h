@@ -1,0 +1,44 @@
+/*
+ * tiles.h - serving tiles: the cache in front of the layer queries.
+ *
+ * For /tiles/{layer}/{z}/{x}/{y}.{geojson|mvt} of any layer in LAYERS
+ * (layers.h), with no per-layer code: the request's filters are validated
+ * and normalized (params.h), the tile is looked up in the cache under
+ * layer, z/x/y, format, filters (for layers that take them) and the
+ * privileged flag; concurrent misses share one query (single-flight); the
+ * answer is the cached bytes, borrowed (never copied), gzip-compressed
+ * for clients that accept it (compressed once, when cached), with a strong
+ * ETag per variant (the gzip one ends in -gz), Vary: Accept-Encoding, the
+ * configured Cache-Control, 304 on a matching If-None-Match, and an
+ * X-Parity-Cache header: hit, miss (this request ran the query) or wait
+ * (it shared another request's query).
+ *
+ * Stored tiles are trusted only while the data listener is connected: a
+ * tile is dropped when a parity_data notice names data its layer depends on
+ * (layers_tags_for_data), everything is dropped when the listener
+ * reconnects (notices may have been missed), and while it is disconnected
+ * the cache is bypassed. A tile of a daily layer (whose metrics count days
+ * to today) is kept only until the city's next midnight.
+ *
+ * For filtered layers a token is verified on every request (cached tile or
+ * not; 401 for a bad one) and keys its own entries, answered "private,
+ * no-store"; the categories asked for are checked when the tile is made
+ * (400 for an unknown one, never cached). Thread-safe.
+ */
+#ifndef PARITY_TILES_H
+#define PARITY_TILES_H
+
+#include "parity/handlers.h"
+
+/* Answers a ROUTE_TILE request. */
+void tiles_handle(const handler_ctx *ctx, const http_request *req,
+                  const route *r, http_response *res);
+
+/* The cache key of a tile request into out (at most outlen bytes). Two
+ * requests that must get the same bytes give the same key; filters count
+ * only for layers that take them. Pure. */
+void tiles_cache_key(const char *layer, tile_id tile, const char *format,
+                     const char *filters_key, bool privileged, char *out,
+                     size_t outlen);
+
+#endif

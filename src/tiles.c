@@ -1,0 +1,216 @@
+/* tiles.c - serving tiles through the cache (see tiles.h). */
+#include "parity/tiles.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parity/cache.h"
+#include "parity/encoding.h"
+#include "parity/layers.h"
+#include "parity/log.h"
+#include "parity/params.h"
+#include "parity/respond.h"
+
+/* Largest tile body accepted from the database. */
+#define TILE_BODY_CAP ((size_t)256 << 20)
+
+/* Appends text to out[*n] within outlen (NUL kept). */
+static void key_text(char *out, size_t outlen, size_t *n, const char *text)
+{
+    while (*text && *n + 1 < outlen)
+        out[(*n)++] = *text++;
+    out[*n] = '\0';
+}
+
+static void key_number(char *out, size_t outlen, size_t *n, uint32_t value)
+{
+    char digits[11];
+    int i = (int)sizeof digits - 1;
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    key_text(out, outlen, n, digits + i);
+}
+
+void tiles_cache_key(const char *layer, tile_id tile, const char *format,
+                     const char *filters_key, bool privileged, char *out,
+                     size_t outlen)
+{
+    /* By hand, not snprintf: this runs for every tile request, and printf
+     * is slow in this process (see log.c). */
+    size_t n = 0;
+    if (outlen == 0)
+        return;
+    out[0] = '\0';
+    key_text(out, outlen, &n, layer);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, (uint32_t)tile.z);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, tile.x);
+    key_text(out, outlen, &n, "/");
+    key_number(out, outlen, &n, tile.y);
+    key_text(out, outlen, &n, ".");
+    key_text(out, outlen, &n, format);
+    key_text(out, outlen, &n, "?");
+    key_text(out, outlen, &n, filters_key);
+    key_text(out, outlen, &n, privileged ? "#privileged" : "#public");
+}
+
+static const char *content_type_of(const char *format)
+{
+    return !strcmp(format, "mvt") ? "application/vnd.mapbox-vector-tile"
+                                  : "application/geo+json";
+}
+
+/* The error a failed fill gives every request that shared it: a bad
+ * request is told what to fix, a database failure only what happened. */
+static void tile_error(http_response *res, parity_status status,
+                       const char *message)
+{
+    respond_error(res, status,
+                  status == PARITY_ERR_INPUT ? message
+                  : status == PARITY_ERR_TIMEOUT
+                      ? "the database took too long; try again shortly or a "
+                        "higher zoom"
+                  : status == PARITY_ERR_UNAVAILABLE
+                      ? "the database is not reachable right now; try again "
+                        "shortly"
+                      : "the database could not make this tile",
+                  NULL);
+}
+
+/* Until when a tile of a daily layer stays true (the city's next
+ * midnight), or 0 when it cannot tell (then it is not limited, which is no
+ * worse than before the layer counted days). */
+static int64_t valid_until(db_conn *conn)
+{
+    db_result *rows = NULL;
+    char err[256];
+    int64_t until = 0;
+    if (db_query(conn, "tile_valid_until", 0, NULL, &rows, err, sizeof err) ==
+            PARITY_OK &&
+        db_result_rows(rows) == 1 && !db_result_is_null(rows, 0, 0))
+        until = strtoll(db_result_value(rows, 0, 0), NULL, 10);
+    db_result_free(rows);
+    return until;
+}
+
+/* The fill of a cache miss: checks the categories a filtered layer is
+ * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
+ * this tile, and for a daily layer notes until when the tile holds. */
+static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
+                               const route *r, const params_filters *filters,
+                               bool privileged, cache_flight *flight,
+                               parity_buf *body, char *err, size_t errlen)
+{
+    db_conn *conn;
+    parity_status status = db_pool_acquire(ctx->pool, &conn, err, errlen);
+    if (status != PARITY_OK)
+        return status;
+    if (filters)
+        status = handler_categories_known(conn, filters, err, errlen);
+    if (status == PARITY_OK)
+        status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
+                                    filters, privileged, body, err, errlen);
+    if (status == PARITY_OK && layer->daily)
+        cache_flight_set_valid_until(flight, valid_until(conn));
+    db_pool_release(ctx->pool, conn);
+    return status;
+}
+
+void tiles_handle(const handler_ctx *ctx, const http_request *req,
+                  const route *r, http_response *res)
+{
+    const layer_def *layer = layers_find(r->name);
+    if (!layer) {
+        respond_error(res, PARITY_ERR_NOT_FOUND, "no such tile layer", NULL);
+        return;
+    }
+    const char *query = layers_query(layer, r->format);
+    if (!query) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "layer %s has no %s tiles", layer->name,
+                 r->format);
+        respond_error(res, PARITY_ERR_NOT_FOUND, msg, NULL);
+        return;
+    }
+    params_filters filters;
+    char err[1024];
+    parity_status status = params_parse_filters(req, &filters, err, sizeof err);
+    if (status != PARITY_OK) {
+        respond_error(res, status, err, NULL);
+        return;
+    }
+    /* Filtered layers answer more to a valid token (sensitive sites where
+     * they are); an invalid token is refused. The token is checked on every
+     * request, cached tile or not, so revoking it takes effect at once. */
+    bool filtered = layer->n_params > 5;
+    bool privileged = false;
+    if (filtered && req->authorization) {
+        db_conn *conn;
+        if (handler_acquire(ctx, &conn, res) != PARITY_OK)
+            return;
+        status = handler_authorize(conn, req, false, &privileged, res);
+        db_pool_release(ctx->pool, conn);
+        if (status != PARITY_OK)
+            return;
+    }
+    char filters_key[1024] = "";
+    if (filtered)
+        params_filters_key(&filters, filters_key, sizeof filters_key);
+    char key[1400];
+    tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
+                    key, sizeof key);
+
+    bool listening = ctx->listener && db_listener_connected(ctx->listener);
+    cache_outcome outcome;
+    cache_entry *entry = NULL;
+    cache_flight *flight = NULL;
+    status = cache_lookup(ctx->cache, key, layers_tag(layer), listening,
+                          &outcome, &entry, &flight, err, sizeof err);
+    if (status != PARITY_OK) {
+        if (status != PARITY_ERR_INPUT) {
+            char quoted[600];
+            log_event("warn", "tile.shared_fill_failed",
+                      "query=%s status=%s error=%s", query,
+                      parity_status_name(status),
+                      log_quote(err, quoted, sizeof quoted));
+        }
+        tile_error(res, status, err);
+        res->cache_state = "wait";
+        return;
+    }
+    if (outcome == CACHE_MISS) {
+        parity_buf body;
+        buf_init(&body, TILE_BODY_CAP);
+        status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
+                           privileged, flight, &body, err, sizeof err);
+        if (status == PARITY_OK)
+            status =
+                cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
+                                body.len, content_type_of(r->format),
+                                encoding_accepts_gzip(req->accept_encoding),
+                                &entry, err, sizeof err);
+        else
+            cache_fill_failed(ctx->cache, flight, status, err);
+        buf_dispose(&body);
+        if (status != PARITY_OK) {
+            if (status == PARITY_ERR_INPUT)
+                respond_error(res, status, err, NULL);
+            else
+                handler_db_error(res, status, query, err);
+            res->cache_state = "miss";
+            return;
+        }
+    }
+    res->cache_state = outcome == CACHE_HIT    ? "hit"
+                       : outcome == CACHE_MISS ? "miss"
+                                               : "wait";
+    /* What a token unlocks is for that client only. */
+    handler_answer_entry(req, res, entry,
+                         privileged ? "private, no-store"
+                                    : ctx->cfg->cache_control);
+}
