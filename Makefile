@@ -4,13 +4,21 @@
 PKGS      := gdal proj libmicrohttpd libpq json-c zlib libcrypto
 CC        ?= cc
 SAN       ?=
+FUZZ      ?=
 WERROR    ?=
-BUILD     := build$(if $(SAN),/san)
+# FUZZ=1: the same sources built by clang with libFuzzer's instrumentation
+# (plus ASan/UBSan) into build/fuzz, for the targets in tests/fuzz.
+ifneq ($(FUZZ),)
+CC        := clang
+endif
+BUILD     := build$(if $(SAN),/san)$(if $(FUZZ),/fuzz)
 CFLAGS    ?= -O2 -g
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
 CFLAGS    += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wvla \
              -Iinclude -MMD -MP $(if $(WERROR),-Werror) \
-             $(if $(SAN),$(SAN_FLAGS))
+             $(if $(SAN),$(SAN_FLAGS)) $(if $(FUZZ),$(FUZZ_FLAGS))
 LDFLAGS   += $(if $(SAN),$(SAN_FLAGS))
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -21,9 +29,12 @@ LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)
              $(BUILD)/obj/sql_embedded.o
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/obj/unit/%.o,$(UNIT_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(FUZZ_SRCS))
 SQL_FILES := $(wildcard sql/migrations/*.sql sql/queries/*.sql)
 
-.PHONY: all deps web run test unit bench fuzz lint format clean db-start db-stop
+.PHONY: all deps web run test unit bench fuzz fuzz-build soak lint format clean \
+        db-start db-stop
 
 all: $(BUILD)/parity
 
@@ -32,6 +43,13 @@ $(BUILD)/parity: $(BUILD)/obj/main.o $(LIB_OBJS)
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A fuzz target: its harness linked with the library objects of the binary.
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(LIB_OBJS) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
@@ -64,10 +82,15 @@ run: deps
 	$(MAKE) all web
 	scripts/run.sh
 
-# `make test`: the whole suite against a throwaway private PostGIS; the last
-# line is `N passed, N failed`.
+# `make test`: the whole suite against a throwaway private PostGIS, then the
+# unit and integration suites again with the ASan+UBSan build (build/san),
+# then each fuzz target for 10 s (build/fuzz); the last line is
+# `N passed, N failed` over all of them.
 test: deps
+	scripts/deps.sh fuzz
 	$(MAKE) all web $(BUILD)/test-unit
+	$(MAKE) SAN=1 all build/san/test-unit
+	$(MAKE) FUZZ=1 fuzz-build
 	tests/run.sh
 
 bench: deps
@@ -75,9 +98,19 @@ bench: deps
 	$(MAKE) all web
 	tests/bench/run.sh
 
+# `make fuzz`: every target in tests/fuzz for FUZZ_SECONDS each (default
+# 30) from its seed corpus; findings go to tests/artifacts/fuzz.
 fuzz:
 	scripts/deps.sh fuzz
+	$(MAKE) FUZZ=1 fuzz-build
 	tests/fuzz/run.sh
+
+# `make soak`: a bounded mixed load with a database restart in the middle
+# (SOAK_SECONDS, default 60); see tests/soak/run.sh.
+soak: deps
+	scripts/deps.sh bench
+	$(MAKE) all web
+	tests/soak/run.sh
 
 db-start:
 	scripts/pg.sh start run
@@ -95,4 +128,4 @@ format:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/unit/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/unit/*.d $(BUILD)/*.d)

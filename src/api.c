@@ -14,3 +14,8 @@ const api_collection API_COLLECTIONS[] = {
     {"neighborhoods", api_neighborhoods_handle},
     {NULL, NULL},
 };
+
+const api_resource *const API_RESOURCES[] = {
+    &API_RESOURCE_SITES,    &API_RESOURCE_EVENTS,     &API_RESOURCE_PROGRAMS,
+    &API_RESOURCE_PARTNERS, &API_RESOURCE_CATEGORIES, NULL,
+};

@@ -17,7 +17,7 @@ static const validate_field CATEGORY_FIELDS[] = {
     {.name = "created_at", .type = VALIDATE_READONLY},
 };
 
-static const api_resource CATEGORIES = {
+const api_resource API_RESOURCE_CATEGORIES = {
     .name = "categories",
     .record = "category",
     .text_id = true,
@@ -29,5 +29,5 @@ static const api_resource CATEGORIES = {
 void api_categories_handle(const handler_ctx *ctx, const http_request *req,
                            const route *r, http_response *res)
 {
-    api_crud_handle(&CATEGORIES, ctx, req, r, res);
+    api_crud_handle(&API_RESOURCE_CATEGORIES, ctx, req, r, res);
 }

@@ -30,7 +30,7 @@ static const validate_field EVENT_FIELDS[] = {
     API_POINT_RECORD_FIELDS,
 };
 
-static const api_resource EVENTS = {
+const api_resource API_RESOURCE_EVENTS = {
     .name = "events",
     .record = "event",
     .fields = EVENT_FIELDS,
@@ -42,5 +42,5 @@ static const api_resource EVENTS = {
 void api_events_handle(const handler_ctx *ctx, const http_request *req,
                        const route *r, http_response *res)
 {
-    api_crud_handle(&EVENTS, ctx, req, r, res);
+    api_crud_handle(&API_RESOURCE_EVENTS, ctx, req, r, res);
 }

@@ -15,7 +15,7 @@ static const validate_field PARTNER_FIELDS[] = {
     API_TIMESTAMP_FIELDS,
 };
 
-static const api_resource PARTNERS = {
+const api_resource API_RESOURCE_PARTNERS = {
     .name = "partners",
     .record = "partner",
     .fields = PARTNER_FIELDS,
@@ -26,5 +26,5 @@ static const api_resource PARTNERS = {
 void api_partners_handle(const handler_ctx *ctx, const http_request *req,
                          const route *r, http_response *res)
 {
-    api_crud_handle(&PARTNERS, ctx, req, r, res);
+    api_crud_handle(&API_RESOURCE_PARTNERS, ctx, req, r, res);
 }

@@ -20,7 +20,7 @@ static const validate_field PROGRAM_FIELDS[] = {
     API_TIMESTAMP_FIELDS,
 };
 
-static const api_resource PROGRAMS = {
+const api_resource API_RESOURCE_PROGRAMS = {
     .name = "programs",
     .record = "program",
     .fields = PROGRAM_FIELDS,
@@ -32,5 +32,5 @@ static const api_resource PROGRAMS = {
 void api_programs_handle(const handler_ctx *ctx, const http_request *req,
                          const route *r, http_response *res)
 {
-    api_crud_handle(&PROGRAMS, ctx, req, r, res);
+    api_crud_handle(&API_RESOURCE_PROGRAMS, ctx, req, r, res);
 }

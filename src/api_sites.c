@@ -19,7 +19,7 @@ static const validate_field SITE_FIELDS[] = {
     API_POINT_RECORD_FIELDS,
 };
 
-static const api_resource SITES = {
+const api_resource API_RESOURCE_SITES = {
     .name = "sites",
     .record = "site",
     .fields = SITE_FIELDS,
@@ -33,5 +33,5 @@ static const api_resource SITES = {
 void api_sites_handle(const handler_ctx *ctx, const http_request *req,
                       const route *r, http_response *res)
 {
-    api_crud_handle(&SITES, ctx, req, r, res);
+    api_crud_handle(&API_RESOURCE_SITES, ctx, req, r, res);
 }

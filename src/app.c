@@ -5,23 +5,58 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "parity/cors.h"
+#include "parity/coverage.h"
 #include "parity/cache.h"
 #include "parity/db.h"
 #include "parity/encoding.h"
 #include "parity/handlers.h"
 #include "parity/layers.h"
-#include "parity/params.h"
 #include "parity/log.h"
+#include "parity/metrics.h"
+#include "parity/params.h"
 #include "parity/respond.h"
 #include "parity/routes.h"
 #include "parity/tile.h"
 #include "parity/tiles.h"
+#include "parity/utf8.h"
+
+/* Route kinds as metrics and the access log name them, indexed by
+ * route_kind; requests refused before routing count as "other". */
+static const char *const ROUTE_NAMES[] = {
+    [ROUTE_HEALTHZ] = "healthz", [ROUTE_READYZ] = "readyz",
+    [ROUTE_METRICS] = "metrics", [ROUTE_TILEJSON] = "tilejson",
+    [ROUTE_TILE] = "tile",       [ROUTE_API] = "api",
+    [ROUTE_STATIC] = "static",
+};
+#define N_ROUTE_NAMES (sizeof ROUTE_NAMES / sizeof ROUTE_NAMES[0])
+
+/* What the health monitor last saw of the database. */
+typedef enum db_state {
+    DB_UNKNOWN, /* no probe has finished yet */
+    DB_UP,
+    DB_DOWN,
+    DB_NO_SCHEMA /* reachable, but `parity db migrate` has not run */
+} db_state;
+
+#define HEALTH_PERIOD_MS 500
+#define MAX_VERSIONS 32
+
+typedef struct layer_version {
+    char layer[64];
+    long long version;
+} layer_version;
 
 struct app {
     app_config cfg;
@@ -30,34 +65,137 @@ struct app {
     db_listener *listener;
     handler_ctx ctx;
     char web_root[PATH_MAX];
+    int web_fd; /* the web root, opened once; files are opened beneath it */
+    cors_policy cors;
+    metrics *metrics;
+    http_server *server; /* for its connection counters; may be NULL */
+    /* The health monitor: a thread that probes the database every
+     * HEALTH_PERIOD_MS, so /healthz and /readyz answer at once and never
+     * wait on a database that is down or stuck. */
+    pthread_t monitor;
+    bool monitor_running, stopping;
+    pthread_mutex_t health_lock;
+    pthread_cond_t health_changed;
+    db_state db;
+    char db_error[256];
+    layer_version versions[MAX_VERSIONS];
+    int n_versions;
 };
 
 /* ---- health ------------------------------------------------------------- */
 
-static bool database_up(app *a)
+/* One probe: the data versions (which /metrics reports) from a pooled
+ * connection. A busy pool says nothing about the database: the state is
+ * kept. */
+static void health_probe(app *a)
 {
     db_conn *conn = NULL;
+    db_result *rows = NULL;
     char err[256];
-    bool up = db_pool_acquire(a->pool, &conn, err, sizeof err) == PARITY_OK &&
-              db_exec(conn, "SELECT 1", err, sizeof err) == PARITY_OK;
+    parity_status status = db_pool_acquire(a->pool, &conn, err, sizeof err);
+    if (status == PARITY_ERR_TIMEOUT && !conn)
+        return;
+    if (status == PARITY_OK)
+        status = db_query(conn, "data_versions", 0, NULL, &rows, err, sizeof err);
     db_pool_release(a->pool, conn);
-    return up;
+    db_state next = status == PARITY_OK ? DB_UP
+                    : status == PARITY_ERR_UNAVAILABLE ||
+                            status == PARITY_ERR_TIMEOUT
+                        ? DB_DOWN
+                        : DB_NO_SCHEMA;
+    pthread_mutex_lock(&a->health_lock);
+    db_state before = a->db;
+    a->db = next;
+    snprintf(a->db_error, sizeof a->db_error, "%s", status == PARITY_OK ? "" : err);
+    if (rows) {
+        int n = db_result_rows(rows);
+        a->n_versions = n < MAX_VERSIONS ? n : MAX_VERSIONS;
+        for (int i = 0; i < a->n_versions; i++) {
+            snprintf(a->versions[i].layer, sizeof a->versions[i].layer, "%s",
+                     db_result_value(rows, i, 0));
+            a->versions[i].version = strtoll(db_result_value(rows, i, 1), NULL, 10);
+        }
+    }
+    pthread_cond_broadcast(&a->health_changed);
+    pthread_mutex_unlock(&a->health_lock);
+    db_result_free(rows);
+    if (before != next) {
+        char quoted[300];
+        log_event(next == DB_UP ? "info" : "warn", "db.state",
+                  "state=%s error=%s",
+                  next == DB_UP     ? "up"
+                  : next == DB_DOWN ? "down"
+                                    : "no_schema",
+                  log_quote(status == PARITY_OK ? "" : err, quoted, sizeof quoted));
+    }
+}
+
+static void *monitor_main(void *arg)
+{
+    app *a = arg;
+    pthread_mutex_lock(&a->health_lock);
+    while (!a->stopping) {
+        pthread_mutex_unlock(&a->health_lock);
+        health_probe(a);
+        pthread_mutex_lock(&a->health_lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)HEALTH_PERIOD_MS * 1000000L;
+        while (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!a->stopping &&
+               pthread_cond_timedwait(&a->health_changed, &a->health_lock,
+                                      &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&a->health_lock);
+    return NULL;
+}
+
+/* The database's state; waits (bounded) for the first probe to finish. */
+static db_state database_state(app *a, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&a->health_lock);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    while (a->db == DB_UNKNOWN &&
+           pthread_cond_timedwait(&a->health_changed, &a->health_lock, &until) !=
+               ETIMEDOUT)
+        ;
+    db_state state = a->db;
+    if (err)
+        snprintf(err, errlen, "%s", a->db_error);
+    pthread_mutex_unlock(&a->health_lock);
+    return state;
 }
 
 static void handle_healthz(app *a, http_response *res)
 {
+    db_state state = database_state(a, NULL, 0);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ok"));
     json_object_object_add(o, "database",
-                           json_object_new_string(database_up(a) ? "up" : "down"));
+                           json_object_new_string(state == DB_UP ? "up"
+                                                  : state == DB_NO_SCHEMA
+                                                      ? "no_schema"
+                                                  : state == DB_DOWN ? "down"
+                                                                     : "unknown"));
     respond_json(res, 200, o);
     res->cache_control = "no-store";
 }
 
 static void handle_readyz(app *a, http_response *res)
 {
-    if (!database_up(a)) {
-        respond_error(res, PARITY_ERR_UNAVAILABLE, "the database is not reachable",
+    db_state state = database_state(a, NULL, 0);
+    if (state != DB_UP) {
+        respond_error(res, PARITY_ERR_UNAVAILABLE,
+                      state == DB_NO_SCHEMA
+                          ? "the database has no parity schema; run `parity db "
+                            "migrate`"
+                          : "the database is not reachable",
                       NULL);
         return;
     }
@@ -66,6 +204,119 @@ static void handle_readyz(app *a, http_response *res)
     respond_json(res, 200, o);
     res->cache_control = "no-store";
 }
+
+/* ---- metrics ------------------------------------------------------------ */
+
+static long long resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long long pages = 0, resident = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lld %lld", &pages, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+static void handle_metrics(app *a, http_response *res)
+{
+    parity_buf *out = &res->body;
+    buf_reset(out);
+    parity_status st = metrics_render(a->metrics, out);
+    int size = 0, in_use = 0, waiting = 0;
+    db_pool_stats(a->pool, &size, &in_use, &waiting);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_db_pool_size", "gauge",
+                            "Database connections the pool may open.", size);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_db_pool_in_use", "gauge",
+                            "Database connections handed out to requests.",
+                            in_use);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_db_pool_waiting", "gauge",
+                            "Requests waiting for a database connection.",
+                            waiting);
+    pthread_mutex_lock(&a->health_lock);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_database_up", "gauge",
+                            "1 when the last probe reached the database.",
+                            a->db == DB_UP);
+    if (st == PARITY_OK)
+        st = metrics_family(out, "parity_data_version", "gauge",
+                            "Version of each layer's data (bumped by the "
+                            "database on every change).");
+    for (int i = 0; i < a->n_versions && st == PARITY_OK; i++)
+        st = metrics_value(out, "parity_data_version", "layer",
+                           a->versions[i].layer, (double)a->versions[i].version);
+    pthread_mutex_unlock(&a->health_lock);
+    if (a->server) {
+        http_server_stats hs;
+        http_server_get_stats(a->server, &hs);
+        if (st == PARITY_OK)
+            st = metrics_sample(out, "parity_http_connections_open", "gauge",
+                                "Client connections open now.",
+                                (double)hs.open_connections);
+        if (st == PARITY_OK)
+            st = metrics_family(out, "parity_http_connections_refused_total",
+                                "counter",
+                                "Connections answered 503/429 and closed "
+                                "because a limit was reached.");
+        if (st == PARITY_OK)
+            st = metrics_value(out, "parity_http_connections_refused_total",
+                               "limit", "connections",
+                               (double)hs.refused_connection_limit);
+        if (st == PARITY_OK)
+            st = metrics_value(out, "parity_http_connections_refused_total",
+                               "limit", "per_client",
+                               (double)hs.refused_per_client_limit);
+        if (st == PARITY_OK)
+            st = metrics_sample(out, "parity_http_request_timeouts_total",
+                                "counter",
+                                "Requests closed because they took longer "
+                                "than --request-timeout to arrive.",
+                                (double)hs.request_timeouts);
+    }
+    size_t coverage_entries = 0, coverage_bytes = 0;
+    unsigned long coverage_hits = 0, coverage_misses = 0;
+    coverage_cache_stats(a->ctx.coverage, &coverage_entries, &coverage_bytes,
+                         &coverage_hits, &coverage_misses);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_hits_total", "counter",
+                            "Coverage answers found in their cache.",
+                            (double)coverage_hits);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_misses_total",
+                            "counter", "Coverage answers computed anew.",
+                            (double)coverage_misses);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_coverage_cache_bytes", "gauge",
+                            "Bytes of coverage answers cached.",
+                            (double)coverage_bytes);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "process_resident_memory_bytes", "gauge",
+                            "Resident memory size in bytes.",
+                            (double)resident_bytes());
+    if (st != PARITY_OK) {
+        respond_error(res, st, "the metrics do not fit the answer buffer", NULL);
+        return;
+    }
+    res->status = 200;
+    res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res->cache_control = "no-store";
+}
+
+void app_observe(void *ctx, const http_response *res, double seconds)
+{
+    app *a = ctx;
+    size_t kind = N_ROUTE_NAMES;
+    for (size_t i = 0; i < N_ROUTE_NAMES; i++)
+        if (res->route_name == ROUTE_NAMES[i])
+            kind = i;
+    metrics_observe(a->metrics, kind, res->status, seconds, res->cache_state);
+}
+
+void app_attach_server(app *a, http_server *server) { a->server = server; }
 
 /* ---- tiles -------------------------------------------------------------- */
 static void add_fields(json_object *fields, const layer_def *layer)
@@ -197,20 +448,38 @@ static const char *mime_type(const char *path)
     return "application/octet-stream";
 }
 
+/* Opens rel beneath the web root: the kernel refuses any resolution that
+ * would leave it or pass a symbolic link (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS, Linux 5.6+; on older kernels openat with the string
+ * checks of handle_static alone). O_NONBLOCK: a FIFO must not block. */
+static int open_beneath(int root, const char *rel)
+{
+    int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+    struct open_how how = {
+        .flags = (unsigned long long)flags,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    long fd = syscall(SYS_openat2, root, rel, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS)
+        fd = openat(root, rel, flags);
+    return (int)fd;
+}
+
 static void handle_static(app *a, const http_request *req, http_response *res)
 {
     const char *path = req->path;
     /* Refuse anything that could climb out of the web root: "..", "\",
-     * NUL and hidden files. The path arrives percent-decoded. */
+     * hidden files. The path arrives percent-decoded (and a %00 can no
+     * longer cut it short, see http.c). */
     if (strstr(path, "..") || strchr(path, '\\') || strstr(path, "/.") ||
         strlen(path) > 512) {
         respond_error(res, PARITY_ERR_NOT_FOUND, "no such file", NULL);
         return;
     }
-    char file[PATH_MAX + 600];
-    snprintf(file, sizeof file, "%s%s%s", a->web_root, path,
+    char file[600];
+    snprintf(file, sizeof file, "%s%s", path + 1,
              path[strlen(path) - 1] == '/' ? "index.html" : "");
-    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open_beneath(a->web_fd, file);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
@@ -280,33 +549,115 @@ static void on_listener_reconnect(void *ctx)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-void app_handle(void *ctx, const http_request *req, http_response *res)
+/* Bodies parity reads as text: JSON (the API) and anything textual. */
+static bool body_is_text(const char *content_type)
 {
-    app *a = ctx;
+    return !content_type || !strncmp(content_type, "application/json", 16) ||
+           !strncmp(content_type, "text/", 5) || strstr(content_type, "+json");
+}
+
+/* Text enters here: the path, the query parameters and the body must be
+ * well-formed UTF-8 before any parser or query sees them. */
+static bool valid_text(const http_request *req, http_response *res)
+{
+    if (!utf8_valid_str(req->path)) {
+        respond_error(res, PARITY_ERR_INPUT,
+                      "the path is not valid UTF-8 (or holds %00); "
+                      "percent-encode the UTF-8 bytes of each character",
+                      NULL);
+        return false;
+    }
+    for (size_t i = 0; i < req->n_args; i++) {
+        if (!utf8_valid_str(req->args[i].key) ||
+            !utf8_valid_str(req->args[i].value)) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "query parameter %zu is not valid UTF-8 (or holds %%00); "
+                     "percent-encode the UTF-8 bytes of each character",
+                     i + 1);
+            respond_error(res, PARITY_ERR_INPUT, msg, NULL);
+            return false;
+        }
+    }
+    size_t bad;
+    if (req->body && body_is_text(req->content_type) &&
+        !utf8_valid(req->body, req->body_len, &bad)) {
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "the request body is not valid UTF-8 (at byte %zu)", bad);
+        respond_error(res, PARITY_ERR_INPUT, msg, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* CORS preflight: which methods and headers another origin may use. An
+ * origin not on --cors-origins gets no Access-Control-* headers, which the
+ * browser reports as a CORS refusal. */
+static void handle_preflight(app *a, const http_request *req, const route *r,
+                             http_response *res)
+{
+    const char *methods = r->kind == ROUTE_API
+                              ? "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+                              : "GET, HEAD, OPTIONS";
+    respond_bytes(res, 204, NULL, "", 0);
+    res->allow = methods;
+    res->cache_control = "no-store";
+    const char *origin = cors_allowed(&a->cors, req->origin);
+    if (origin) {
+        res->allow_origin = origin;
+        res->allow_methods = methods;
+        res->allow_headers = "Authorization, Content-Type, If-None-Match";
+        res->max_age = 600;
+    }
+}
+
+static void dispatch(app *a, const http_request *req, http_response *res)
+{
+    if (!valid_text(req, res))
+        return;
     bool read_only = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
     route r;
     char err[256];
     parity_status status = route_parse(req->path, a->cfg.max_zoom, &r, err, sizeof err);
     if (status != PARITY_OK) {
+        /* Counted under the route the path was meant for. */
+        if (!strncmp(req->path, "/tiles/", 7))
+            res->route_name = ROUTE_NAMES[ROUTE_TILE];
+        else if (!strncmp(req->path, "/api/", 5))
+            res->route_name = ROUTE_NAMES[ROUTE_API];
         respond_error(res, status, err, NULL);
         return;
     }
+    res->route_name = ROUTE_NAMES[r.kind];
+    if (!strcmp(req->method, "OPTIONS")) {
+        handle_preflight(a, req, &r, res);
+        return;
+    }
     if (!read_only && r.kind != ROUTE_API) {
-        respond_method_not_allowed(res, "only GET and HEAD are answered here",
-                                   "GET, HEAD");
+        respond_method_not_allowed(
+            res, "only GET, HEAD and OPTIONS are answered here",
+            "GET, HEAD, OPTIONS");
         return;
     }
     switch (r.kind) {
     case ROUTE_HEALTHZ: handle_healthz(a, res); return;
     case ROUTE_READYZ: handle_readyz(a, res); return;
-    case ROUTE_METRICS:
-        respond_error(res, PARITY_ERR_NOT_FOUND, "no metrics yet", NULL);
-        return;
+    case ROUTE_METRICS: handle_metrics(a, res); return;
     case ROUTE_TILEJSON: handle_tilejson(a, req, &r, res); return;
     case ROUTE_TILE: tiles_handle(&a->ctx, req, &r, res); return;
     case ROUTE_API: handle_api(a, req, &r, res); return;
     case ROUTE_STATIC: handle_static(a, req, res); return;
     }
+}
+
+void app_handle(void *ctx, const http_request *req, http_response *res)
+{
+    app *a = ctx;
+    dispatch(a, req, res);
+    /* Another origin may read the answer only when it is on the list. */
+    if (!res->allow_origin)
+        res->allow_origin = cors_allowed(&a->cors, req->origin);
 }
 
 app *app_new(const app_config *cfg, char *err, size_t errlen)
@@ -317,24 +668,33 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     a->cfg = *cfg;
-    if (!realpath(cfg->web_root, a->web_root)) {
+    a->web_fd = -1;
+    pthread_mutex_init(&a->health_lock, NULL);
+    pthread_cond_init(&a->health_changed, NULL);
+    if (cors_parse(cfg->cors_origins, &a->cors, err, errlen) != PARITY_OK) {
+        app_free(a);
+        return NULL;
+    }
+    if (!realpath(cfg->web_root, a->web_root) ||
+        (a->web_fd = open(a->web_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
         parity_fail(err, errlen, PARITY_ERR_USAGE,
                     "--web-root %s: %s (build the page with `make web`)",
                     cfg->web_root, strerror(errno));
-        free(a);
+        app_free(a);
         return NULL;
     }
     a->pool = db_pool_new(cfg->db, cfg->pool_size, cfg->statement_timeout_ms,
                           cfg->pool_wait_ms, true);
     if (!a->pool) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
-        free(a);
+        app_free(a);
         return NULL;
     }
+    a->metrics = metrics_new(ROUTE_NAMES, N_ROUTE_NAMES);
     /* A request waits for another's fill at most as long as that fill may
      * take: a connection, then the statement. */
-    a->tiles = cache_new(cfg->cache_size,
-                         cfg->pool_wait_ms + cfg->statement_timeout_ms + 1000);
+    int fill_wait_ms = cfg->pool_wait_ms + cfg->statement_timeout_ms + 1000;
+    a->tiles = a->metrics ? cache_new(cfg->cache_size, fill_wait_ms) : NULL;
     a->listener = a->tiles ? db_listener_start(cfg->db, "parity_data",
                                                on_data_changed,
                                                on_listener_reconnect, a)
@@ -356,6 +716,15 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         app_free(a);
         return NULL;
     }
+    a->db = DB_UNKNOWN;
+    a->monitor_running =
+        pthread_create(&a->monitor, NULL, monitor_main, a) == 0;
+    if (!a->monitor_running) {
+        app_free(a);
+        parity_fail(err, errlen, PARITY_ERR_NOMEM,
+                    "cannot start the database health monitor thread");
+        return NULL;
+    }
     /* Ten significant digits: about a centimetre in degrees. */
     json_c_set_serialization_double_format("%.10g", JSON_C_OPTION_GLOBAL);
     return a;
@@ -365,9 +734,21 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    if (a->monitor_running) {
+        pthread_mutex_lock(&a->health_lock);
+        a->stopping = true;
+        pthread_cond_broadcast(&a->health_changed);
+        pthread_mutex_unlock(&a->health_lock);
+        pthread_join(a->monitor, NULL);
+    }
+    pthread_mutex_destroy(&a->health_lock);
+    pthread_cond_destroy(&a->health_changed);
+    metrics_free(a->metrics);
     db_listener_stop(a->listener);
     cache_free(a->tiles);
     db_pool_free(a->pool);
     coverage_cache_free(a->ctx.coverage);
+    if (a->web_fd >= 0)
+        close(a->web_fd);
     free(a);
 }

@@ -12,11 +12,11 @@
 #include "parity/options.h"
 
 typedef struct serve_args {
-    const char *db, *listen, *web_root, *cache_control;
+    const char *db, *listen, *web_root, *cache_control, *cors_origins;
     long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
         max_features, page_size, max_page_size, connection_limit,
-        per_client_limit, idle_timeout_s,
-        body_limit, header_limit, shutdown_grace_ms, cache_size;
+        per_client_limit, idle_timeout_s, request_timeout_s, body_limit,
+        header_limit, shutdown_grace_ms, cache_size;
 } serve_args;
 
 #define ARG(field) offsetof(serve_args, field)
@@ -49,16 +49,24 @@ static const option_spec SERVE_OPTIONS[] = {
      1099511627776.0, ARG(cache_size), "SIZE",
      "tile cache bound in bytes, gzip copies included (0: no cache)"},
     {"--connection-limit", "PARITY_CONNECTION_LIMIT", OPTION_INT, "1000", 1,
-     100000, ARG(connection_limit), "N", "open client connections at most"},
-    {"--per-client-limit", "PARITY_PER_CLIENT_LIMIT", OPTION_INT, "0", 0, 100000,
-     ARG(per_client_limit), "N",
-     "open connections per client address (0: no limit)"},
+     100000, ARG(connection_limit), "N", "open client connections at most (503 past it)"},
+    {"--per-client-limit", "PARITY_PER_CLIENT_LIMIT", OPTION_INT, "128", 0,
+     100000, ARG(per_client_limit), "N",
+     "open connections per client address (0: no limit; 429 past it)"},
     {"--idle-timeout", "PARITY_IDLE_TIMEOUT_S", OPTION_INT, "30", 1, 3600,
      ARG(idle_timeout_s), "S", "close connections idle this long"},
+    {"--request-timeout", "PARITY_REQUEST_TIMEOUT_S", OPTION_INT, "60", 1,
+     3600, ARG(request_timeout_s), "S",
+     "a request's headers and body must arrive within this (408 past it)"},
     {"--body-limit", "PARITY_BODY_LIMIT", OPTION_SIZE, "1M", 1024, 1073741824,
      ARG(body_limit), "SIZE", "largest request body (413 past it)"},
     {"--header-limit", "PARITY_HEADER_LIMIT", OPTION_SIZE, "32k", 4096, 1048576,
-     ARG(header_limit), "SIZE", "memory for one request's headers"},
+     ARG(header_limit), "SIZE",
+     "largest request line and headers together (431 past it)"},
+    {"--cors-origins", "PARITY_CORS_ORIGINS", OPTION_STRING, "", 0, 0,
+     ARG(cors_origins), "LIST",
+     "other origins whose pages may call this server, comma-separated "
+     "scheme://host[:port], or * (default: none, same origin only)"},
     {"--shutdown-grace", "PARITY_SHUTDOWN_GRACE_MS", OPTION_INT, "10000", 0,
      600000, ARG(shutdown_grace_ms), "MS",
      "on SIGTERM, how long in-flight requests may take to finish"},
@@ -112,6 +120,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         .max_zoom = (int)args.max_zoom,
         .max_features = (int)args.max_features,
         .cache_control = args.cache_control,
+        .cors_origins = args.cors_origins,
         .page_size = (int)args.page_size,
         .max_page_size = (int)args.max_page_size,
         .cache_size = (size_t)args.cache_size,
@@ -124,14 +133,18 @@ int cmd_serve(int argc, char **argv, const char *db)
         .connection_limit = (int)args.connection_limit,
         .per_client_limit = (int)args.per_client_limit,
         .idle_timeout_s = (int)args.idle_timeout_s,
+        .request_timeout_s = (int)args.request_timeout_s,
         .body_limit = (size_t)args.body_limit,
         .header_limit = (size_t)args.header_limit,
+        .observe = app_observe,
+        .observe_ctx = a,
     };
     http_server *server = http_server_start(&http_cfg, app_handle, a, err, sizeof err);
     if (!server) {
         app_free(a);
         return cli_fail(PARITY_ERR_IO, err);
     }
+    app_attach_server(a, server);
     log_event("info", "server.start",
               "listen=%s port=%d web_root=%s pool=%lld cache_bytes=%lld",
               args.listen, http_server_port(server), args.web_root,

@@ -17,9 +17,17 @@
 struct db_conn {
     PGconn *pg;
     unsigned char *prepared; /* one flag per sql_queries entry */
+    int deadline_ms;         /* client-side wait for any answer, 0: none */
+    bool broken;             /* gave up waiting: never to be used again */
     char constraint[64];     /* of the last failed query, or "" */
     char column[64];
 };
+
+/* How much longer than the server's statement_timeout the client waits
+ * for an answer before it gives the connection up: the server's own
+ * timeout normally fires first; this bounds a server that is stuck (or
+ * stopped) and cannot answer at all. */
+#define DB_DEADLINE_GRACE_MS 2000
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -60,16 +68,35 @@ static parity_status status_of_result(PGconn *pg, PGresult *res, char *err,
 
 /* ---- connections ------------------------------------------------------- */
 
+/* Server notices (and the farewell of a terminated backend on an idle
+ * connection) go to the log as one line each, not raw to stderr. */
+static void log_notice(void *arg, const char *message)
+{
+    (void)arg;
+    char text[512], quoted[600];
+    snprintf(text, sizeof text, "%s", message);
+    trim_message(text);
+    log_event("info", "db.notice", "message=%s",
+              log_quote(text, quoted, sizeof quoted));
+}
+
 /* Opens a connection that shows as application_name in pg_stat_activity. */
 static parity_status connect_as(const char *conninfo, int statement_timeout_ms,
                                 const char *application_name, db_conn **out,
                                 char *err, size_t errlen)
 {
     *out = NULL;
+    /* libpq's connect_timeout is whole seconds, at least 2; a connection
+     * should not take longer than a statement may. */
+    char connect_timeout[16];
+    int seconds = statement_timeout_ms > 0 ? (statement_timeout_ms + 999) / 1000
+                                           : 5;
+    snprintf(connect_timeout, sizeof connect_timeout, "%d",
+             seconds < 2 ? 2 : seconds > 5 ? 5 : seconds);
     const char *keys[] = {"dbname", "connect_timeout", "application_name",
                           "client_encoding", NULL};
-    const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, "5",
-                          application_name, "UTF8", NULL};
+    const char *vals[] = {conninfo && *conninfo ? conninfo : NULL,
+                          connect_timeout, application_name, "UTF8", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg)
         return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
@@ -83,6 +110,7 @@ static parity_status connect_as(const char *conninfo, int statement_timeout_ms,
         PQfinish(pg);
         return PARITY_ERR_UNAVAILABLE;
     }
+    PQsetNoticeProcessor(pg, log_notice, NULL);
     db_conn *conn = calloc(1, sizeof *conn);
     unsigned char *prepared = calloc(sql_queries_count + 1, 1);
     if (!conn || !prepared) {
@@ -93,6 +121,9 @@ static parity_status connect_as(const char *conninfo, int statement_timeout_ms,
     }
     conn->pg = pg;
     conn->prepared = prepared;
+    conn->deadline_ms = statement_timeout_ms > 0
+                            ? statement_timeout_ms + DB_DEADLINE_GRACE_MS
+                            : 0;
     char sql[128];
     snprintf(sql, sizeof sql,
              "SET statement_timeout = %d; SET TIME ZONE 'UTC'; "
@@ -125,16 +156,114 @@ void db_close(db_conn *conn)
 
 bool db_conn_ok(const db_conn *conn)
 {
-    return conn && PQstatus(conn->pg) == CONNECTION_OK;
+    return conn && !conn->broken && PQstatus(conn->pg) == CONNECTION_OK;
+}
+
+static bool result_failed(const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    return st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+}
+
+static long ms_until(const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(deadline->tv_sec - now.tv_sec) * 1000 +
+           (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * Waits for the answer to the query just sent and returns its result (the
+ * first failed one when a string of statements fails part-way, else the
+ * last). Past the connection's deadline it gives the connection up (marked
+ * broken, so the pool closes it) and returns NULL with *timed_out set: a
+ * server that is stopped or stuck cannot hold a request thread forever.
+ */
+static PGresult *wait_result(db_conn *conn, bool *timed_out)
+{
+    *timed_out = false;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += conn->deadline_ms / 1000;
+    deadline.tv_nsec += (long)(conn->deadline_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    PGresult *kept = NULL;
+    for (;;) {
+        while (PQisBusy(conn->pg)) {
+            long wait = -1;
+            if (conn->deadline_ms > 0 && (wait = ms_until(&deadline)) <= 0) {
+                *timed_out = true;
+                conn->broken = true;
+                PQclear(kept);
+                return NULL;
+            }
+            struct pollfd p = {.fd = PQsocket(conn->pg), .events = POLLIN};
+            if (poll(&p, 1, (int)wait) < 0 && errno != EINTR)
+                break;
+            if (!PQconsumeInput(conn->pg))
+                break; /* broken: PQgetResult reports it */
+        }
+        PGresult *res = PQgetResult(conn->pg);
+        if (!res)
+            break;
+        if (kept && result_failed(kept)) {
+            PQclear(res);
+        } else {
+            PQclear(kept);
+            kept = res;
+        }
+        if (PQstatus(conn->pg) == CONNECTION_BAD && PQisBusy(conn->pg))
+            break;
+    }
+    return kept;
+}
+
+/* The result of a query sent with PQsend* (sent: its return value). */
+static PGresult *collect(db_conn *conn, int sent, parity_status *status,
+                         char *err, size_t errlen)
+{
+    *status = PARITY_OK;
+    if (conn->broken) {
+        *status = parity_fail(err, errlen, PARITY_ERR_UNAVAILABLE,
+                              "the database connection was given up");
+        return NULL;
+    }
+    bool timed_out = false;
+    PGresult *res = sent ? wait_result(conn, &timed_out) : NULL;
+    if (timed_out) {
+        *status = parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
+                              "the database did not answer within %d ms",
+                              conn->deadline_ms);
+        return NULL;
+    }
+    conn->constraint[0] = conn->column[0] = '\0';
+    if (!res || result_failed(res)) {
+        /* Which constraint or column failed, for the caller to name. */
+        const char *constraint =
+            res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+        const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+        snprintf(conn->constraint, sizeof conn->constraint, "%s",
+                 constraint ? constraint : "");
+        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
+        *status = status_of_result(conn->pg, res, err, errlen);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
 }
 
 parity_status db_exec(db_conn *conn, const char *sql, char *err, size_t errlen)
 {
-    PGresult *res = PQexec(conn->pg, sql);
-    ExecStatusType st = PQresultStatus(res);
-    parity_status status = PARITY_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        status = status_of_result(conn->pg, res, err, errlen);
+    if (conn->broken)
+        return parity_fail(err, errlen, PARITY_ERR_UNAVAILABLE,
+                           "the database connection was given up");
+    parity_status status;
+    PGresult *res = collect(conn, PQsendQuery(conn->pg, sql), &status, err,
+                            errlen);
     PQclear(res);
     return status;
 }
@@ -166,13 +295,15 @@ static parity_status prepare_one(db_conn *conn, int index, char *err,
 {
     if (conn->prepared[index])
         return PARITY_OK;
-    PGresult *res = PQprepare(conn->pg, sql_queries[index].name,
-                              sql_queries[index].text, 0, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        char inner[512];
-        parity_status status =
-            status_of_result(conn->pg, res, inner, sizeof inner);
-        PQclear(res);
+    char inner[512];
+    parity_status status;
+    PGresult *res = collect(conn,
+                            PQsendPrepare(conn->pg, sql_queries[index].name,
+                                          sql_queries[index].text, 0, NULL),
+                            &status, inner, sizeof inner);
+    if (status != PARITY_OK) {
+        if (status == PARITY_ERR_UNAVAILABLE || status == PARITY_ERR_TIMEOUT)
+            return parity_fail(err, errlen, status, "%s", inner);
         if (status == PARITY_ERR_INPUT || status == PARITY_ERR_CONFLICT)
             status = PARITY_ERR_INTERNAL;
         return parity_fail(err, errlen, status,
@@ -208,8 +339,12 @@ static parity_status run_named(db_conn *conn, const char *name, int n_params,
     parity_status status = prepare_one(conn, index, err, errlen);
     if (status != PARITY_OK)
         return status;
-    PGresult *res =
-        PQexecPrepared(conn->pg, name, n_params, params, NULL, NULL, result_format);
+    PGresult *res = collect(conn,
+                            PQsendQueryPrepared(conn->pg, name, n_params, params,
+                                                NULL, NULL, result_format),
+                            &status, err, errlen);
+    if (status != PARITY_OK)
+        return status;
     return finish_query(conn, res, out, err, errlen);
 }
 
@@ -233,8 +368,12 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
 {
     if (out)
         *out = NULL;
-    PGresult *res =
-        PQexecParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0);
+    parity_status status;
+    PGresult *res = collect(
+        conn, PQsendQueryParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0),
+        &status, err, errlen);
+    if (status != PARITY_OK)
+        return status;
     return finish_query(conn, res, out, err, errlen);
 }
 
@@ -383,6 +522,24 @@ void db_pool_free(db_pool *pool)
     free(pool);
 }
 
+/* False when the idle connection's server has closed it. */
+static bool idle_connection_alive(db_conn *conn)
+{
+    if (!db_conn_ok(conn))
+        return false;
+    /* A terminated backend sends an error (which libpq, the connection
+     * being idle, passes to the notice processor) and then closes: read
+     * until the socket has nothing more to say or the end shows. */
+    for (int i = 0; i < 8; i++) {
+        struct pollfd p = {.fd = PQsocket(conn->pg), .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0)
+            break;
+        if (!PQconsumeInput(conn->pg))
+            return false;
+    }
+    return PQstatus(conn->pg) == CONNECTION_OK;
+}
+
 parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
                               size_t errlen)
 {
@@ -412,6 +569,15 @@ parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
     db_conn *conn = pool->n_idle > 0 ? pool->idle[--pool->n_idle] : NULL;
     pthread_mutex_unlock(&pool->lock);
 
+    /* An idle connection whose server went away (a restart, an
+     * administrator's pg_terminate_backend) has the server's farewell and
+     * the end of the stream waiting on its socket: notice it here, without
+     * a round trip, and open a fresh one instead of failing the request. */
+    if (conn && !idle_connection_alive(conn)) {
+        log_event("info", "db.reconnect", "reason=\"connection lost while idle\"");
+        db_close(conn);
+        conn = NULL;
+    }
     parity_status status = PARITY_OK;
     if (!conn) {
         status = db_connect(pool->conninfo, pool->timeout_ms, &conn, err, errlen);
@@ -436,7 +602,8 @@ void db_pool_release(db_pool *pool, db_conn *conn)
 {
     if (!conn)
         return;
-    /* A connection left inside a transaction or broken is not reused. */
+    /* A connection left inside a transaction, broken or given up is not
+     * reused. */
     bool reusable = db_conn_ok(conn) &&
                     PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
     if (!reusable) {

@@ -42,6 +42,8 @@ static void error_body(http_response *res, int code, const char *name,
         json_object_object_add(error, "fields", fields);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "error", error);
+    if ((code == 503 || code == 429) && res->retry_after == 0)
+        res->retry_after = 1;
     res->etag[0] = '\0';
     res->cache_control = "no-store";
     res->content_encoding = NULL;
@@ -51,10 +53,14 @@ static void error_body(http_response *res, int code, const char *name,
 void respond_error(http_response *res, parity_status status,
                    const char *message, json_object *fields)
 {
-    int code = parity_status_http(status);
-    if (code == 503 && res->retry_after == 0)
-        res->retry_after = 1;
-    error_body(res, code, parity_status_name(status), message, fields);
+    error_body(res, parity_status_http(status), parity_status_name(status),
+               message, fields);
+}
+
+void respond_error_http(http_response *res, int http_status, const char *code,
+                        const char *message)
+{
+    error_body(res, http_status, code, message, NULL);
 }
 
 void respond_method_not_allowed(http_response *res, const char *message,

@@ -43,19 +43,37 @@ tile_id tile_from_lonlat(double lon, double lat, int z)
 {
     uint32_t n = (uint32_t)1 << z;
     /* Wrap into [-180, 180): 180 is the same meridian as -180. */
-    lon = fmod(lon + 180.0, 360.0);
-    if (lon < 0)
-        lon += 360.0;
+    if (!(lon >= -180.0 && lon < 180.0)) {
+        lon = fmod(lon + 180.0, 360.0);
+        if (lon < 0)
+            lon += 360.0;
+        lon -= 180.0;
+        if (lon >= 180.0) /* rounding just below 180 */
+            lon -= 360.0;
+    }
     if (lat > TILE_MAX_LATITUDE)
         lat = TILE_MAX_LATITUDE;
     if (lat < -TILE_MAX_LATITUDE)
         lat = -TILE_MAX_LATITUDE;
     double lat_rad = lat * M_PI / 180.0;
-    double fx = lon / 360.0 * n;
+    double fx = (lon + 180.0) / 360.0 * n;
     double fy = (1.0 - log(tan(lat_rad) + 1.0 / cos(lat_rad)) / M_PI) / 2.0 * n;
     tile_id tile = {z, 0, 0};
     tile.x = fx < 0 ? 0 : fx >= n ? n - 1 : (uint32_t)fx;
     tile.y = fy < 0 ? 0 : fy >= n ? n - 1 : (uint32_t)fy;
+    /* Rounding (in lon + 180, in the projection) can put a point within an
+     * ulp of a tile's edge into its neighbour: settle on the tile whose
+     * bounds, as tile_bounds_lonlat computes them, hold it (west edge and
+     * north edge inclusive). */
+    tile_bounds b = tile_bounds_lonlat(tile);
+    while (tile.x > 0 && lon < b.west)
+        b = tile_bounds_lonlat((tile_id){z, --tile.x, tile.y});
+    while (tile.x < n - 1 && lon >= b.east)
+        b = tile_bounds_lonlat((tile_id){z, ++tile.x, tile.y});
+    while (tile.y > 0 && lat > b.north)
+        b = tile_bounds_lonlat((tile_id){z, tile.x, --tile.y});
+    while (tile.y < n - 1 && lat <= b.south)
+        b = tile_bounds_lonlat((tile_id){z, tile.x, ++tile.y});
     return tile;
 }
 

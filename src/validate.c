@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parity/params.h"
+#include "parity/utf8.h"
 
 #define REASON_LEN 160
 
@@ -345,6 +346,15 @@ static int compare_values(const validate_field *f, const validate_value *a,
     return (x > y) - (x < y);
 }
 
+/* Drops a character cut short at the end of text (by a byte limit), so
+ * that text that was valid UTF-8 stays valid UTF-8. */
+static void cut_to_character(char *text)
+{
+    size_t bad;
+    if (!utf8_valid(text, strlen(text), &bad))
+        text[bad] = '\0';
+}
+
 static void add_error(json_object *errors, const char *name, const char *reason)
 {
     if (!json_object_object_get_ex(errors, name, NULL))
@@ -389,6 +399,7 @@ parity_status validate_body(const validate_field *fields, size_t n,
         if (!find_field(fields, n, key, &i)) {
             char name[72];
             snprintf(name, sizeof name, "%.64s", key);
+            cut_to_character(name);
             add_error(bad, name, "is not a field of this record");
         }
     }
@@ -449,6 +460,8 @@ parity_status validate_body(const validate_field *fields, size_t n,
             used += (size_t)snprintf(err + used, errlen - used, "%s%s",
                                      k++ ? ", " : "", name);
     }
+    if (err && used >= errlen)
+        cut_to_character(err);
     *errors = bad;
     return PARITY_ERR_INPUT;
 }

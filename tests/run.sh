@@ -4,19 +4,27 @@
 #   integration  tests/integration/*.test.mjs (real PostGIS, real GDAL files,
 #                `parity serve` over HTTP), Node's built-in test runner
 #   browser      tests/browser (the page in headless Chromium), against a
-#                server with the demo city loaded
+#   san-unit,    server with the demo city loaded
+#   san-integration  unit and integration again with the AddressSanitizer +
+#                UndefinedBehaviorSanitizer build (build/san, `make SAN=1`);
+#                every sanitizer report written by any parity process (the
+#                servers the tests start too) counts as one more failure
+#   fuzz         every libFuzzer target (build/fuzz, `make FUZZ=1
+#                fuzz-build`) for PARITY_FUZZ_SECONDS each (default 10)
 # and prints, as its last line, the total: `N passed, N failed`.
 # Exit status: non-zero on any failure.
 #
 # Environment: PARITY_SHARED_DATA (default ../shared/data), PARITY_BUILD
-# (default build; build/san for the sanitizer run), PARITY_SUITES (default
-# "unit integration browser").
+# (default build), PARITY_SAN_BUILD (default build/san), PARITY_SUITES
+# (default "unit integration browser san-unit san-integration fuzz"; a
+# san-* or fuzz suite fails when its build is missing).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${PARITY_BUILD:-build}
-suites=${PARITY_SUITES:-unit integration browser}
+san_build=${PARITY_SAN_BUILD:-build/san}
+suites=${PARITY_SUITES:-unit integration browser san-unit san-integration fuzz}
 instance=${PARITY_PG_INSTANCE:-test}
 export PARITY_BIN="$root/$build/parity"
 export PARITY_WEB_ROOT="$root/build/web"
@@ -64,11 +72,54 @@ if [ -z "$PARITY_SHARED_DATA" ]; then
     echo "tests: ../shared/data not found; set PARITY_SHARED_DATA" >&2
 fi
 
+# Sanitizer reports of every parity process of a san-* suite land in
+# $artifacts/san/ (one file per process that had something to report).
+# LeakSanitizer is on: parity frees what it allocates, and the third-party
+# libraries it uses (libpq, GDAL, PROJ, libmicrohttpd, json-c) have shown no
+# leak through these suites; tests/san/lsan.supp is where one would be
+# suppressed, with a reason.
+san_reports() { # count and show the reports written since the suite began
+    local n=0 f
+    for f in "$artifacts"/san/report.*; do
+        [ -e "$f" ] || continue
+        n=$((n + 1))
+        echo "sanitizer report $f:" >&2
+        head -30 "$f" >&2
+    done
+    echo "$n"
+}
+san_env() {
+    rm -rf "$artifacts/san"
+    mkdir -p "$artifacts/san"
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$artifacts/san/report:suppressions=$root/tests/san/asan.supp"
+    export LSAN_OPTIONS="suppressions=$root/tests/san/lsan.supp"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$artifacts/san/report"
+    export PARITY_BIN="$root/$san_build/parity"
+}
+
 for suite in $suites; do
+    suite_build=$build
+    name=$suite
+    case $suite in
+    san-*)
+        if [ ! -x "$root/$san_build/parity" ] || [ ! -x "$root/$san_build/test-unit" ]; then
+            echo "tests: $san_build not built (make SAN=1 all $san_build/test-unit)" >&2
+            count "$suite" 0 1
+            continue
+        fi
+        san_env
+        suite_build=$san_build
+        suite=${suite#san-}
+        ;;
+    *)
+        unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+        export PARITY_BIN="$root/$build/parity"
+        ;;
+    esac
     case $suite in
     unit)
-        log="$artifacts/unit.log"
-        "$root/$build/test-unit" >"$log" 2>&1
+        log="$artifacts/$name.log"
+        "$root/$suite_build/test-unit" >"$log" 2>&1
         rc=$?
         grep -E '^(not ok|FAIL)' "$log"
         line=$(tail -1 "$log")
@@ -76,7 +127,7 @@ for suite in $suites; do
         failed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
         if [ -z "$passed" ]; then passed=0; failed=1; tail -20 "$log"; fi
         [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
-        count unit "$passed" "$failed"
+        count "$name" "$passed" "$failed"
         ;;
     integration | browser)
         if [ -z "${PARITY_TEST_DB:-}" ]; then
@@ -89,7 +140,7 @@ for suite in $suites; do
             export PARITY_TEST_DB
         fi
         if [ "$suite" = integration ]; then
-            node_suite integration tests/integration/*.test.mjs
+            node_suite "$name" tests/integration/*.test.mjs
         else
             tests/browser/install.sh >/dev/null || { count browser 0 1; continue; }
             # A database with the demo city, and a server on a free port.
@@ -109,11 +160,25 @@ for suite in $suites; do
             server_pid=
         fi
         ;;
+    fuzz)
+        log="$artifacts/fuzz.log"
+        FUZZ_SECONDS=${PARITY_FUZZ_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
+        grep -E '^not ok' -A3 "$log"
+        line=$(tail -1 "$log")
+        passed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+        failed=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+        if [ -z "$passed" ]; then passed=0; failed=1; tail -5 "$log"; fi
+        count fuzz "$passed" "$failed"
+        ;;
     *)
         echo "tests: unknown suite $suite" >&2
         count "$suite" 0 1
         ;;
     esac
+    if [ "$name" != "$suite" ]; then
+        reports=$(san_reports)
+        [ "$reports" -gt 0 ] && count "$name reports" 0 "$reports"
+    fi
 done
 
 echo "$total_passed passed, $total_failed failed"

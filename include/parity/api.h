@@ -97,6 +97,13 @@ typedef struct api_resource {
     API_TIMESTAMP_FIELDS
 /* clang-format on */
 
+/* Each collection's description (defined in its src/api_<name>.c), and all
+ * of them in API_RESOURCES (NULL-ended): what tests and the fuzz targets
+ * check bodies against, the very tables the server uses. */
+extern const api_resource API_RESOURCE_SITES, API_RESOURCE_EVENTS,
+    API_RESOURCE_PROGRAMS, API_RESOURCE_PARTNERS, API_RESOURCE_CATEGORIES;
+extern const api_resource *const API_RESOURCES[];
+
 /* Answers a request routed to resource (see the table above). */
 void api_crud_handle(const api_resource *resource, const handler_ctx *ctx,
                      const http_request *req, const route *r,

@@ -24,6 +24,7 @@ typedef struct app_config {
     int max_zoom;
     int max_features;            /* per tile */
     const char *cache_control;   /* for tiles and API reads */
+    const char *cors_origins;    /* --cors-origins list, NULL/"" for none */
     int page_size;               /* API lists: items when no limit is given */
     int max_page_size;           /* API lists: largest limit accepted */
     size_t cache_size;           /* tile cache bound in bytes (0: off) */
@@ -32,11 +33,21 @@ typedef struct app_config {
 typedef struct app app;
 
 /* Creates the app; the database may be down (it is connected lazily and
- * reconnected on its own). NULL with err on failure. */
+ * reconnected on its own; a monitor thread probes it twice a second for
+ * /healthz, /readyz and /metrics). NULL with err on failure (a bad
+ * --cors-origins or --web-root says which). */
 app *app_new(const app_config *cfg, char *err, size_t errlen);
 void app_free(app *a);
 
 /* The http_handler_fn for the server (ctx is the app). */
 void app_handle(void *ctx, const http_request *req, http_response *res);
+
+/* The http_observe_fn for the server (ctx is the app): counts each answer
+ * for /metrics. */
+void app_observe(void *ctx, const http_response *res, double seconds);
+
+/* Lets /metrics report the server's connection counters; server must
+ * outlive the app's use of it (stop the server before app_free). */
+void app_attach_server(app *a, http_server *server);
 
 #endif

@@ -8,6 +8,13 @@
  * number of connections to server threads, reconnecting broken ones, and a
  * db_listener follows LISTEN/NOTIFY on its own connection and thread.
  *
+ * Every wait for the server is bounded: a connection opened with a
+ * statement timeout waits at most that long plus two seconds for any
+ * answer (the server's own timeout normally fires first); past it the
+ * connection is given up (closed by the pool) and the call fails with
+ * PARITY_ERR_TIMEOUT, so a stopped or stuck server cannot hold a request
+ * forever. Connecting waits at most the statement timeout (2 to 5 s).
+ *
  * Errors map to statuses: connection failures to PARITY_ERR_UNAVAILABLE, a
  * statement timeout to PARITY_ERR_TIMEOUT, data and constraint errors to
  * PARITY_ERR_INPUT or PARITY_ERR_CONFLICT, anything else to
@@ -92,9 +99,12 @@ void db_result_free(db_result *result);
 
 /*
  * The pool: size connections at most, opened lazily and reopened when they
- * break. db_pool_acquire waits up to acquire_timeout_ms for a free slot and
- * gives PARITY_ERR_UNAVAILABLE (database down) or PARITY_ERR_TIMEOUT (pool
- * exhausted). Each new connection runs db_prepare_all when prepare is true.
+ * break. An idle connection whose server closed it (a database restart) is
+ * noticed when it is taken, without a round trip, and replaced by a fresh
+ * one; a server that dies during a query fails that query with
+ * PARITY_ERR_UNAVAILABLE (the caller answers 503). db_pool_acquire waits
+ * up to acquire_timeout_ms for a free slot and gives PARITY_ERR_UNAVAILABLE
+ * (database down) or PARITY_ERR_TIMEOUT (pool exhausted). Each new connection runs db_prepare_all when prepare is true.
  */
 db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
                      int acquire_timeout_ms, bool prepare);

@@ -8,6 +8,18 @@
  * writes one access-log line per request, and frees per-request state in
  * exactly one place (libmicrohttpd's completion callback).
  *
+ * It also enforces the limits of one connection and one request, each with
+ * a clear answer: more open connections than connection_limit get 503,
+ * more from one client address than per_client_limit get 429 (both with
+ * Retry-After, then the connection is closed; past a small margin above the
+ * limit libmicrohttpd refuses the connection outright), headers larger than
+ * header_limit get 431 (a JSON body; headers far past it get
+ * libmicrohttpd's own 431 or 414), a body larger than body_limit gets 413
+ * (at once when Content-Length announces it), a request that takes longer
+ * than request_timeout_s to arrive gets 408 and is closed (slow headers or
+ * slow bodies: a watchdog thread checks every connection), and a connection
+ * idle for idle_timeout_s is closed.
+ *
  * Threading: thread-per-connection. Handlers block on the database; with a
  * thread per connection a slow tile never holds up a cached one, and
  * keep-alive connections from the page reuse their thread. The handler is
@@ -64,19 +76,40 @@ typedef struct http_response {
     const char *www_authenticate;/* WWW-Authenticate for 401, or NULL */
     const char *cache_state;     /* "hit", "miss", "wait" or NULL: the access
                                     log and the X-Parity-Cache header */
+    const char *allow_methods;   /* CORS preflight: Access-Control-Allow-Methods */
+    const char *allow_headers;   /* CORS preflight: Access-Control-Allow-Headers */
+    int max_age;                 /* CORS preflight: Access-Control-Max-Age, 0 none */
+    bool close;                  /* close the connection after this answer */
+    const char *route_name;      /* static route label for logs and metrics */
 } http_response;
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req,
                                 http_response *res);
+
+/* Called once per answered request (from the connection's thread), after
+ * the answer is decided and before it is sent: for metrics. Requests
+ * refused by a limit before reaching the handler have route_name NULL. */
+typedef void (*http_observe_fn)(void *ctx, const http_response *res,
+                                double seconds);
 
 typedef struct http_server_config {
     const char *listen;          /* "HOST:PORT" ([v6]:port too) */
     int connection_limit;        /* open connections at most */
     int per_client_limit;        /* open connections per client address */
     int idle_timeout_s;          /* idle keep-alive and slow clients */
+    int request_timeout_s;       /* whole request (headers + body) must arrive */
     size_t body_limit;           /* request body cap, 413 past it */
-    size_t header_limit;         /* request header memory, 431 past it */
+    size_t header_limit;         /* request line + headers, 431 past it */
+    http_observe_fn observe;     /* may be NULL */
+    void *observe_ctx;
 } http_server_config;
+
+typedef struct http_server_stats {
+    long open_connections;
+    unsigned long long refused_connection_limit; /* answered 503 */
+    unsigned long long refused_per_client_limit; /* answered 429 */
+    unsigned long long request_timeouts;         /* answered 408 and closed */
+} http_server_stats;
 
 typedef struct http_server http_server;
 
@@ -92,8 +125,13 @@ http_server *http_server_start(const http_server_config *cfg,
 /* The port actually bound (useful with port 0). */
 int http_server_port(const http_server *server);
 
-/* Stops accepting, lets in-flight requests finish for up to grace_ms, then
- * stops. NULL is fine. */
+/* Counters of the limits at work; thread-safe. */
+void http_server_get_stats(http_server *server, http_server_stats *out);
+
+/* Stops accepting (new connections are refused at once), lets in-flight
+ * requests finish for up to grace_ms, then closes every connection and
+ * stops. A handler still running after grace_ms is waited for (handlers
+ * are bounded by the database's deadlines). NULL is fine. */
 void http_server_stop(http_server *server, int grace_ms);
 
 #endif

@@ -12,7 +12,9 @@
  *   $8 categories (text[] or NULL: all), $9 privileged (bool: the request
  *   carries a valid token, so sensitive details may be shown).
  * Each query returns one row with one column: the tile's bytes (GeoJSON
- * text, or MVT bytea).
+ * text, or MVT bytea). A query keeps at most $5 features, the most visible
+ * first (for polygons: the largest), so a crowded tile stays small and
+ * still draws what matters at its zoom.
  *
  * Tiles are cached (tiles.h), and a cached tile is dropped whenever data it
  * is made from changes: depends lists the data_versions layers (the names
@@ -62,7 +64,8 @@ uint64_t layers_tags_for_data(const char *data);
 
 /*
  * Builds one tile of layer in format ("geojson" or "mvt") into out.
- * Returns PARITY_ERR_NOT_FOUND when the layer has no such format, or the
+ * Returns PARITY_ERR_NOT_FOUND when the layer has no such format,
+ * PARITY_ERR_TOO_LARGE when the tile's bytes pass the buffer's cap, or the
  * query's status with err set.
  */
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,

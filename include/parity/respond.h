@@ -15,12 +15,17 @@
 #include "parity/http.h"
 #include "parity/status.h"
 
-/* A response for status (its HTTP code) with message; 503s carry
- * Retry-After. fields (may be NULL) is a JSON object of per-field reasons;
+/* A response for status (its HTTP code) with message; 503s (and 429s)
+ * carry Retry-After. fields (may be NULL) is a JSON object of per-field reasons;
  * its reference is taken over. */
 void respond_error(http_response *res, parity_status status,
                    const char *message, json_object *fields);
 
+/* An error answer with an HTTP status no parity_status maps to (405, 408,
+ * 429, 431): the same JSON shape, with code (a short stable name such as
+ * "method_not_allowed") and message. */
+void respond_error_http(http_response *res, int http_status, const char *code,
+                        const char *message);
 /* 405 with an Allow header (allow: static string such as "GET, HEAD") and
  * the error body {"error":{"status":405,"code":"method_not_allowed",...}}. */
 void respond_method_not_allowed(http_response *res, const char *message,

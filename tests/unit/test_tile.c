@@ -53,6 +53,14 @@ void test_tile_antimeridian(void)
     /* Past the Mercator limit, latitudes clamp to the edge rows. */
     CHECK(tile_from_lonlat(0, 89.9, 4).y == 0);
     CHECK(tile_from_lonlat(0, -89.9, 4).y == 15);
+    /* The largest double below 180 (found by fuzz_tile): 179.99999999999997
+     * + 180 rounds to 360, which wrapped it to column 0; it is in the last
+     * column, 2^22 - 1 = 4194303. Just south of the equator: row 2^21. */
+    tile_id edge = tile_from_lonlat(179.99999999999997, -1e-7, 22);
+    CHECK(edge.x == 4194303 && edge.y == 2097152);
+    CHECK(tile_from_lonlat(-179.99999999999997, 0, 22).x == 0);
+    CHECK(tile_from_lonlat(540.0, 0, 1).x == 0); /* 540 = 180 = -180 */
+    CHECK(tile_from_lonlat(-540.0 + 1e-9, 0, 1).x == 0);
 }
 
 void test_tile_valid_and_decimals(void)

@@ -13,6 +13,10 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_utf8_published_cases(void);
+void test_utf8_every_code_point(void);
+void test_cors_policy(void);
+void test_metrics_exposition(void);
 void test_accept_encoding(void);
 void test_gzip(void);
 void test_cache_hit_and_etags(void);
@@ -57,6 +61,10 @@ void test_field_text(void);
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
     TEST(test_etag_matching),               \
+    TEST(test_utf8_published_cases),        \
+    TEST(test_utf8_every_code_point),       \
+    TEST(test_cors_policy),                 \
+    TEST(test_metrics_exposition),          \
     TEST(test_accept_encoding),             \
     TEST(test_gzip),                        \
     TEST(test_cache_hit_and_etags),         \

@@ -1,62 +1,61 @@
-// The neighborhoods layer: polygons from the server's GeoJSON XYZ tiles.
+// The neighborhoods: a choropleth from the server's GeoJSON XYZ tiles, whose
+// features carry the coverage metrics for the requested date window and
+// categories as properties (so a filter change re-requests the tiles with
+// new from/to/category, and a metric change only re-styles them).
 //
 // Why a VectorTile source + layer (and not ol/source/Vector with a tile
 // loading strategy): the server clips every polygon to its tile plus a small
 // buffer, so one neighborhood arrives as several pieces. A plain Vector source
 // would hold all those pieces as separate, overlapping features, and their
 // outlines would draw the clip lines across the neighborhood (visible seams),
-// and the semi-transparent fill would be darker where the buffers overlap.
+// and semi-transparent fills would be darker where the buffers overlap.
 // The VectorTile layer instead renders each tile's features clipped to that
 // tile's own extent: the buffer (and with it the clip line, which lies in the
 // buffer) is cut away, so fills meet seamlessly and only true neighborhood
-// boundaries get an outline. OpenLayers' VectorTile source reads GeoJSON tiles
-// with its default loader: the GeoJSON format turns lon/lat (EPSG:4326) into
-// the view's EPSG:3857.
+// boundaries get an outline.
 //
-// Hover/selection highlighting uses a second VectorTile layer on the same
-// source in 'vector' render mode whose style draws only the highlighted id
-// (the pattern of OpenLayers' vector tile selection example): cheap to
-// re-render on every hover change, and it matches a neighborhood across all
-// the tiles it appears in, since it compares the `id` property.
+// Layers on the one source: `base` (class fills, boundaries, underserved
+// outlines), `hotspots` (hatching of Getis-Ord Gi* hot and cold spots,
+// optional), and `highlight` ('vector' render mode, cheap to re-render on
+// every hover: only the hovered and the selected neighborhood, matched by
+// `id` across all the tiles it appears in).
 
 import VectorTileSource from 'ol/source/VectorTile.js';
 import VectorTileLayer from 'ol/layer/VectorTile.js';
 import GeoJSON from 'ol/format/GeoJSON.js';
 import { Fill, Stroke, Style } from 'ol/style.js';
+import { classOf, NO_DATA_COLOR, SUPPRESSED_COLOR } from '../classes.js';
+import { suppressedTile, hotspotTile, fillPattern, hotspotClass } from '../patterns.js';
+import { filterParams } from '../api.js';
 
-/** Colours of the neighborhood layer; tests and later layers may reuse them. */
-export const COLORS = Object.freeze({
-  fill: 'rgba(31, 111, 139, 0.22)',
-  stroke: 'rgba(22, 66, 88, 0.85)',
-  hoverFill: 'rgba(242, 169, 0, 0.35)',
-  hoverStroke: 'rgba(168, 102, 0, 1)',
-  selectedFill: 'rgba(194, 65, 12, 0.30)',
-  selectedStroke: 'rgba(154, 52, 18, 1)',
+/** Outline colours, also used by the legend and the export. */
+export const OUTLINES = Object.freeze({
+  boundary: 'rgba(255, 255, 255, 0.85)',
+  underserved: '#7f1d1d',
+  underservedWidth: 3,
 });
+/** Fill while the class breaks are not known yet. */
+const PENDING_FILL = '#e4e7e9';
 
-const baseStyle = new Style({
-  fill: new Fill({ color: COLORS.fill }),
-  stroke: new Stroke({ color: COLORS.stroke, width: 1.25 }),
-});
-const hoverStyle = new Style({
-  fill: new Fill({ color: COLORS.hoverFill }),
-  stroke: new Stroke({ color: COLORS.hoverStroke, width: 2 }),
-  zIndex: 1,
-});
-const selectedStyle = new Style({
-  fill: new Fill({ color: COLORS.selectedFill }),
-  stroke: new Stroke({ color: COLORS.selectedStroke, width: 3 }),
-  zIndex: 2,
-});
+/**
+ * Tile URL templates with the filters as query parameters.
+ * @param {string[]} templates
+ * @param {{from: string, to: string, categories: string[]}} filters
+ */
+export function filteredUrls(templates, filters) {
+  const query = filterParams(filters).toString();
+  return templates.map((t) => `${t}${t.includes('?') ? '&' : '?'}${query}`);
+}
 
 /**
  * @param {import('../tilejson.js').TileJSON} tj
+ * @param {{from: string, to: string, categories: string[]}} filters
  * @returns {VectorTileSource}
  */
-export function createNeighborhoodSource(tj) {
+export function createNeighborhoodSource(tj, filters) {
   return new VectorTileSource({
     format: new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' }),
-    urls: tj.tiles,
+    urls: filteredUrls(tj.tiles, filters),
     minZoom: tj.minzoom,
     maxZoom: tj.maxzoom,
     // Standard 256 px XYZ tiles: zoom level z is requested at the resolution
@@ -66,17 +65,77 @@ export function createNeighborhoodSource(tj) {
   });
 }
 
+const boundaryStroke = new Stroke({ color: OUTLINES.boundary, width: 0.8 });
+const underservedStyle = new Style({
+  stroke: new Stroke({ color: OUTLINES.underserved, width: OUTLINES.underservedWidth }),
+  zIndex: 3,
+});
+const hoverStyle = new Style({
+  fill: new Fill({ color: 'rgba(255, 255, 255, 0.28)' }),
+  stroke: new Stroke({ color: '#1d2a33', width: 1.75 }),
+  zIndex: 1,
+});
+const selectedStyles = [
+  new Style({ stroke: new Stroke({ color: '#ffffff', width: 6 }), zIndex: 2 }),
+  new Style({ stroke: new Stroke({ color: '#111a20', width: 3 }), zIndex: 3 }),
+];
+
 /**
- * The layers showing neighborhoods, plus the state of which one is hovered
- * and which is selected (by `id` property).
+ * The layers showing neighborhoods, the choropleth's classes, and which
+ * neighborhood is hovered and which selected (by `id` property).
  * @param {VectorTileSource} source
  */
 export function createNeighborhoodLayers(source) {
+  let metricKey = null;
+  /** @type {number[]} */
+  let breaks = [];
+  /** @type {Style[]} */
+  let classStyles = [];
+  let showUnderserved = true;
+  const pendingStyle = new Style({ fill: new Fill({ color: PENDING_FILL }), stroke: boundaryStroke });
+  const noDataStyle = new Style({ fill: new Fill({ color: NO_DATA_COLOR }), stroke: boundaryStroke });
+  const suppressedStyle = new Style({
+    fill: new Fill({ color: fillPattern(suppressedTile(SUPPRESSED_COLOR)) }),
+    stroke: boundaryStroke,
+  });
+
+  /** Class index of a feature: >= 0 a class, -1 no data, -2 suppressed. */
+  function featureClass(feature) {
+    const c = classOf(feature.get(metricKey), breaks);
+    if (c >= 0) return c;
+    return feature.get('suppressed') === true ? -2 : -1;
+  }
+
   const base = new VectorTileLayer({
     source,
-    style: baseStyle,
     renderMode: 'hybrid',
     properties: { name: 'neighborhoods' },
+    style(feature) {
+      let fill;
+      if (!metricKey || classStyles.length === 0) fill = pendingStyle;
+      else {
+        const c = featureClass(feature);
+        fill = c >= 0 ? classStyles[c] : c === -2 ? suppressedStyle : noDataStyle;
+      }
+      return showUnderserved && feature.get('underserved') === true ? [fill, underservedStyle] : fill;
+    },
+  });
+
+  const hotspotStyles = new Map();
+  const hotspots = new VectorTileLayer({
+    source,
+    renderMode: 'hybrid',
+    visible: false,
+    properties: { name: 'hotspots' },
+    style(feature) {
+      const h = hotspotClass(feature.get('gi_bin'));
+      if (!h) return undefined;
+      const key = `${h.type}:${h.level}`;
+      if (!hotspotStyles.has(key)) {
+        hotspotStyles.set(key, new Style({ fill: new Fill({ color: fillPattern(hotspotTile(h.type, h.level)) }) }));
+      }
+      return hotspotStyles.get(key);
+    },
   });
 
   let hoveredId = null;
@@ -88,7 +147,7 @@ export function createNeighborhoodLayers(source) {
     style(feature) {
       const id = feature.get('id');
       if (id === undefined || id === null) return undefined;
-      if (id === selectedId) return selectedStyle;
+      if (id === selectedId) return selectedStyles;
       if (id === hoveredId) return hoverStyle;
       return undefined;
     },
@@ -96,7 +155,29 @@ export function createNeighborhoodLayers(source) {
 
   return {
     base,
+    hotspots,
     highlight,
+    source,
+    /**
+     * Colour by a metric with these class breaks and colours.
+     * @param {string} key property name
+     * @param {number[]} upperBounds
+     * @param {string[]} colors one per class
+     */
+    setClasses(key, upperBounds, colors) {
+      metricKey = key;
+      breaks = upperBounds.slice();
+      classStyles = colors.map((color) => new Style({ fill: new Fill({ color }), stroke: boundaryStroke }));
+      base.changed();
+    },
+    /** Class index of a feature (-1 no data, -2 suppressed). */
+    featureClass,
+    /** @param {boolean} on */
+    setUnderserved(on) {
+      if (on === showUnderserved) return;
+      showUnderserved = on;
+      base.changed();
+    },
     /** @param {string|null} id */
     setHovered(id) {
       if (id === hoveredId) return;

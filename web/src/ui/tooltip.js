@@ -1,4 +1,5 @@
-// Hover tooltip showing a neighborhood's name next to the pointer.
+// Hover tooltip next to the pointer: a name and, below it, a detail (the
+// neighborhood's value of the mapped metric, or what a point is).
 // Text is set with textContent only; the position with element.style (allowed
 // by the Content-Security-Policy, unlike style attributes in HTML).
 
@@ -6,14 +7,23 @@ const OFFSET = 14; // px between the pointer and the tooltip
 
 /** @param {HTMLElement} el positioned inside the same box as the map */
 export function createTooltip(el) {
+  const name = el.ownerDocument.createElement('strong');
+  name.className = 'tt-name';
+  const detail = el.ownerDocument.createElement('span');
+  detail.className = 'tt-detail';
+  el.replaceChildren(name, detail);
+
   return {
     /**
      * @param {number[]} pixel map pixel [x, y]
-     * @param {string} text
+     * @param {string} text the name
+     * @param {string} more a detail line ('' for none)
      * @param {number[]} mapSize [width, height] to keep the tooltip inside
      */
-    show(pixel, text, mapSize) {
-      el.textContent = text;
+    show(pixel, text, more, mapSize) {
+      name.textContent = text;
+      detail.textContent = more;
+      detail.hidden = more === '';
       el.hidden = false;
       const w = el.offsetWidth;
       const h = el.offsetHeight;
@@ -25,10 +35,11 @@ export function createTooltip(el) {
     },
     hide() {
       el.hidden = true;
-      el.textContent = '';
+      name.textContent = '';
+      detail.textContent = '';
     },
     get text() {
-      return el.hidden ? '' : el.textContent;
+      return el.hidden ? '' : name.textContent;
     },
   };
 }
