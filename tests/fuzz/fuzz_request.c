@@ -147,6 +147,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(res.status != 500);
         if (res.body.data)
             FUZZ_CHECK(!strstr(res.body.data, canary));
+        if (res.shared && res.shared_len)
+            FUZZ_CHECK(!memmem(res.shared, res.shared_len, canary,
+                               strlen(canary)));
+        /* Borrowed bytes (a cached static file) go back as the server
+         * gives them back once sent. */
+        if (res.release)
+            res.release(res.release_ctx);
         if (res.allow_origin)
             FUZZ_CHECK(
                 !strcmp(res.allow_origin, "https://maps.example.org") ||
