@@ -295,6 +295,11 @@ static void handle_metrics(app *a, http_response *res)
         st = metrics_sample(out, "parity_coverage_cache_bytes", "gauge",
                             "Bytes of coverage answers cached.",
                             (double)coverage_bytes);
+    if (st == PARITY_OK) { /* the tile cache: fills, hits, waits, ... */
+        cache_counters tiles;
+        cache_stats(a->tiles, &tiles);
+        st = cache_metrics_write(&tiles, out);
+    }
     if (st == PARITY_OK)
         st = metrics_sample(out, "process_resident_memory_bytes", "gauge",
                             "Resident memory size in bytes.",

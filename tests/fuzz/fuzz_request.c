@@ -145,13 +145,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         app_handle(the_app, &req, &res);
         FUZZ_CHECK(res.status >= 200 && res.status <= 599);
         FUZZ_CHECK(res.status != 500);
-        if (res.body.data)
-            FUZZ_CHECK(!strstr(res.body.data, canary));
+        /* The body may be borrowed from the cache (res.shared, released
+         * through res.release, as http.c does once it is sent). A gzip body
+         * holds the same file as the identity one the fuzzer also asks for
+         * (without Accept-Encoding), so only identity bodies are searched. */
+        const char *bytes = res.shared ? res.shared : res.body.data;
+        size_t len = res.shared ? res.shared_len : res.body.len;
+        if (bytes && !res.content_encoding)
+            FUZZ_CHECK(!memmem(bytes, len, canary, strlen(canary)));
         if (res.allow_origin)
             FUZZ_CHECK(
                 !strcmp(res.allow_origin, "https://maps.example.org") ||
                 !strcasecmp(res.allow_origin, "https://maps.example.org"));
         buf_dispose(&res.body);
+        if (res.shared && res.release)
+            res.release(res.release_ctx);
     }
     free(text);
     return 0;

@@ -391,3 +391,20 @@ test("the page's files are gzipped once for clients that take gzip, with ETags a
   assert.equal((await raw(`${a.url}/`, { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag })).status, 304);
   assert.equal((await raw(`${a.url}/`, { 'If-None-Match': index.headers.etag })).status, 304);
 });
+
+test('/metrics reports the tile cache: fills, hits, waits, bytes against the bound', async () => {
+  const c = await startServer(db, { args: ['--cache-size', '8M'] });
+  try {
+    const t = tilePath(13);
+    for (let i = 0; i < 3; i++) await raw(c.url + t.path);
+    const text = (await raw(`${c.url}/metrics`)).body.toString();
+    const value = (name) => Number((text.match(new RegExp(`^${name} (\\S+)$`, 'm')) || [])[1]);
+    assert.equal(value('parity_cache_fills_total'), 1);
+    assert.equal(value('parity_cache_hits_total'), 2);
+    assert.equal(value('parity_cache_entries'), 1);
+    assert.equal(value('parity_cache_max_bytes'), 8 * 1024 * 1024);
+    assert.ok(value('parity_cache_bytes') > 0);
+  } finally {
+    await c.stop();
+  }
+});
