@@ -77,6 +77,7 @@ struct app {
     pthread_mutex_t health_lock;
     pthread_cond_t health_changed;
     db_state db;
+    atomic_bool db_down; /* db == DB_DOWN, read without the lock by tiles */
     char db_error[256];
     layer_version versions[MAX_VERSIONS];
     int n_versions;
@@ -106,6 +107,7 @@ static void health_probe(app *a)
     pthread_mutex_lock(&a->health_lock);
     db_state before = a->db;
     a->db = next;
+    atomic_store(&a->db_down, next == DB_DOWN);
     snprintf(a->db_error, sizeof a->db_error, "%s", status == PARITY_OK ? "" : err);
     if (rows) {
         int n = db_result_rows(rows);
@@ -713,6 +715,7 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->ctx.cfg = &a->cfg;
     a->ctx.cache = a->tiles;
     a->ctx.listener = a->listener;
+    a->ctx.database_down = &a->db_down;
     /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
      * profiles at most, 64 MB at most. */
     a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);

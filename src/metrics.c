@@ -29,7 +29,7 @@ struct metrics {
     const char *const *routes;
     size_t n_routes;           /* plus one "other" at index n_routes */
     route_counters *per_route; /* n_routes + 1 */
-    atomic_ullong cache_hits, cache_misses;
+    atomic_ullong cache_hits, cache_misses, cache_waits;
 };
 
 metrics *metrics_new(const char *const *routes, size_t n_routes)
@@ -83,6 +83,8 @@ void metrics_observe(metrics *m, size_t route, int status, double seconds,
         atomic_fetch_add_explicit(&m->cache_hits, 1, memory_order_relaxed);
     else if (cache_state && !strcmp(cache_state, "miss"))
         atomic_fetch_add_explicit(&m->cache_misses, 1, memory_order_relaxed);
+    else if (cache_state && !strcmp(cache_state, "wait"))
+        atomic_fetch_add_explicit(&m->cache_waits, 1, memory_order_relaxed);
 }
 
 static unsigned long long load(atomic_ullong *v)
@@ -185,12 +187,16 @@ parity_status metrics_render(metrics *m, parity_buf *out)
     if (st == PARITY_OK)
         st = metrics_family(out, "parity_http_cache_answers_total", "counter",
                             "Answers that could come from a cache (tiles, "
-                            "coverage), by whether they did.");
+                            "coverage, the page), by whether they did (wait: "
+                            "shared another request's fill).");
     if (st == PARITY_OK)
         st = metrics_value(out, "parity_http_cache_answers_total", "cache",
                            "hit", (double)load(&m->cache_hits));
     if (st == PARITY_OK)
         st = metrics_value(out, "parity_http_cache_answers_total", "cache",
                            "miss", (double)load(&m->cache_misses));
+    if (st == PARITY_OK)
+        st = metrics_value(out, "parity_http_cache_answers_total", "cache",
+                           "wait", (double)load(&m->cache_waits));
     return st;
 }

@@ -1,6 +1,7 @@
 /* tiles.c - serving tiles through the cache (see tiles.h). */
 #include "parity/tiles.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,12 +166,19 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
                     key, sizeof key);
 
+    /* Stored tiles are trusted while the listener hears every change. When
+     * it is away because the database is (stopped, restarting, cut off),
+     * they are still served: a fill would only answer 503, and everything
+     * is dropped when the listener reconnects, so a tile is stale at most
+     * by the outage. */
     bool listening = ctx->listener && db_listener_connected(ctx->listener);
+    bool database_down = ctx->database_down && atomic_load(ctx->database_down);
     cache_outcome outcome;
     cache_entry *entry = NULL;
     cache_flight *flight = NULL;
-    status = cache_lookup(ctx->cache, key, layers_tag(layer), listening,
-                          &outcome, &entry, &flight, err, sizeof err);
+    status = cache_lookup(ctx->cache, key, layers_tag(layer),
+                          listening || database_down, &outcome, &entry, &flight,
+                          err, sizeof err);
     if (status != PARITY_OK) {
         if (status != PARITY_ERR_INPUT) {
             char quoted[600];

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 
+#include <stdatomic.h>
+
 #include "parity/app.h"
 #include "parity/cache.h"
 #include "parity/coverage.h"
@@ -25,7 +27,11 @@ typedef struct handler_ctx {
     const app_config *cfg;
     cache *cache;          /* the tile cache (tiles.h); cache_stats for /metrics */
     db_listener *listener; /* follows parity_data; the cache trusts stored
-                              tiles only while it is connected */
+                              tiles only while it is connected ... */
+    const atomic_bool *database_down; /* ... or while the database is
+                              unreachable (app.c's health monitor): no
+                              change can be made then, and a stored tile
+                              beats a 503; may be NULL */
     coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 

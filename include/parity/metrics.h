@@ -30,13 +30,14 @@ void metrics_free(metrics *m);
 
 /* Counts one answered request: route is an index into the routes given to
  * metrics_new (anything else counts as "other"), status its HTTP status
- * (100..599), seconds how long it took, cache_state "hit", "miss" or NULL. */
+ * (100..599), seconds how long it took, cache_state "hit", "miss", "wait" or
+ * NULL. */
 void metrics_observe(metrics *m, size_t route, int status, double seconds,
                      const char *cache_state);
 
 /* Appends the request counters, the latency histogram and the answers by
- * cache state (parity_http_cache_answers_total{cache="hit"|"miss"}) to out.
- * PARITY_ERR_TOO_LARGE when out's cap is hit. */
+ * cache state (parity_http_cache_answers_total{cache="hit"|"miss"|"wait"}) to
+ * out. PARITY_ERR_TOO_LARGE when out's cap is hit. */
 parity_status metrics_render(metrics *m, parity_buf *out);
 
 /* Appends "# HELP name help" and "# TYPE name type" (type "counter" or

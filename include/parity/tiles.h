@@ -17,7 +17,9 @@
  * tile is dropped when a parity_data notice names data its layer depends on
  * (layers_tags_for_data), everything is dropped when the listener
  * reconnects (notices may have been missed), and while it is disconnected
- * the cache is bypassed. A tile of a daily layer (whose metrics count days
+ * the cache is bypassed, unless the database itself is unreachable: then
+ * stored tiles are still served (a fill could only fail) and the rest get
+ * 503. A tile of a daily layer (whose metrics count days
  * to today) is kept only until the city's next midnight.
  *
  * For filtered layers a token is verified on every request (cached tile or
