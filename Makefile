@@ -118,12 +118,12 @@ db-stop:
 	scripts/pg.sh stop run
 
 lint:
-	clang-format --dry-run --Werror src/*.c include/parity/*.h tests/unit/*.c
+	clang-format --dry-run --Werror src/*.c include/parity/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
 	@! grep -nE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src/*.c include/parity/*.h \
 	    || (echo "lint: use snprintf/memcpy/strtol/strtok_r instead" && false)
 
 format:
-	clang-format -i src/*.c include/parity/*.h tests/unit/*.c
+	clang-format -i src/*.c include/parity/*.h tests/unit/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf build

@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parity/cache.h"
 #include "parity/cors.h"
 #include "parity/coverage.h"
-#include "parity/cache.h"
 #include "parity/db.h"
 #include "parity/encoding.h"
 #include "parity/handlers.h"
@@ -51,7 +51,7 @@ typedef enum db_state {
 } db_state;
 
 #define HEALTH_PERIOD_MS 500
-#define MAX_VERSIONS 32
+#define MAX_VERSIONS     32
 
 typedef struct layer_version {
     char layer[64];
@@ -97,25 +97,28 @@ static void health_probe(app *a)
     if (status == PARITY_ERR_TIMEOUT && !conn)
         return;
     if (status == PARITY_OK)
-        status = db_query(conn, "data_versions", 0, NULL, &rows, err, sizeof err);
+        status =
+            db_query(conn, "data_versions", 0, NULL, &rows, err, sizeof err);
     db_pool_release(a->pool, conn);
-    db_state next = status == PARITY_OK ? DB_UP
-                    : status == PARITY_ERR_UNAVAILABLE ||
-                            status == PARITY_ERR_TIMEOUT
-                        ? DB_DOWN
-                        : DB_NO_SCHEMA;
+    db_state next =
+        status == PARITY_OK ? DB_UP
+        : status == PARITY_ERR_UNAVAILABLE || status == PARITY_ERR_TIMEOUT
+            ? DB_DOWN
+            : DB_NO_SCHEMA;
     pthread_mutex_lock(&a->health_lock);
     db_state before = a->db;
     a->db = next;
     atomic_store(&a->db_down, next == DB_DOWN);
-    snprintf(a->db_error, sizeof a->db_error, "%s", status == PARITY_OK ? "" : err);
+    snprintf(a->db_error, sizeof a->db_error, "%s",
+             status == PARITY_OK ? "" : err);
     if (rows) {
         int n = db_result_rows(rows);
         a->n_versions = n < MAX_VERSIONS ? n : MAX_VERSIONS;
         for (int i = 0; i < a->n_versions; i++) {
             snprintf(a->versions[i].layer, sizeof a->versions[i].layer, "%s",
                      db_result_value(rows, i, 0));
-            a->versions[i].version = strtoll(db_result_value(rows, i, 1), NULL, 10);
+            a->versions[i].version =
+                strtoll(db_result_value(rows, i, 1), NULL, 10);
         }
     }
     pthread_cond_broadcast(&a->health_changed);
@@ -123,12 +126,12 @@ static void health_probe(app *a)
     db_result_free(rows);
     if (before != next) {
         char quoted[300];
-        log_event(next == DB_UP ? "info" : "warn", "db.state",
-                  "state=%s error=%s",
-                  next == DB_UP     ? "up"
-                  : next == DB_DOWN ? "down"
-                                    : "no_schema",
-                  log_quote(status == PARITY_OK ? "" : err, quoted, sizeof quoted));
+        log_event(
+            next == DB_UP ? "info" : "warn", "db.state", "state=%s error=%s",
+            next == DB_UP     ? "up"
+            : next == DB_DOWN ? "down"
+                              : "no_schema",
+            log_quote(status == PARITY_OK ? "" : err, quoted, sizeof quoted));
     }
 }
 
@@ -164,8 +167,8 @@ static db_state database_state(app *a, char *err, size_t errlen)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 10;
     while (a->db == DB_UNKNOWN &&
-           pthread_cond_timedwait(&a->health_changed, &a->health_lock, &until) !=
-               ETIMEDOUT)
+           pthread_cond_timedwait(&a->health_changed, &a->health_lock,
+                                  &until) != ETIMEDOUT)
         ;
     db_state state = a->db;
     if (err)
@@ -179,12 +182,12 @@ static void handle_healthz(app *a, http_response *res)
     db_state state = database_state(a, NULL, 0);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ok"));
-    json_object_object_add(o, "database",
-                           json_object_new_string(state == DB_UP ? "up"
-                                                  : state == DB_NO_SCHEMA
-                                                      ? "no_schema"
-                                                  : state == DB_DOWN ? "down"
-                                                                     : "unknown"));
+    json_object_object_add(
+        o, "database",
+        json_object_new_string(state == DB_UP          ? "up"
+                               : state == DB_NO_SCHEMA ? "no_schema"
+                               : state == DB_DOWN      ? "down"
+                                                       : "unknown"));
     respond_json(res, 200, o);
     res->cache_control = "no-store";
 }
@@ -249,8 +252,9 @@ static void handle_metrics(app *a, http_response *res)
                             "Version of each layer's data (bumped by the "
                             "database on every change).");
     for (int i = 0; i < a->n_versions && st == PARITY_OK; i++)
-        st = metrics_value(out, "parity_data_version", "layer",
-                           a->versions[i].layer, (double)a->versions[i].version);
+        st =
+            metrics_value(out, "parity_data_version", "layer",
+                          a->versions[i].layer, (double)a->versions[i].version);
     pthread_mutex_unlock(&a->health_lock);
     if (a->server) {
         http_server_stats hs;
@@ -305,7 +309,8 @@ static void handle_metrics(app *a, http_response *res)
                             "Resident memory size in bytes.",
                             (double)resident_bytes());
     if (st != PARITY_OK) {
-        respond_error(res, st, "the metrics do not fit the answer buffer", NULL);
+        respond_error(res, st, "the metrics do not fit the answer buffer",
+                      NULL);
         return;
     }
     res->status = 200;
@@ -323,7 +328,10 @@ void app_observe(void *ctx, const http_response *res, double seconds)
     metrics_observe(a->metrics, kind, res->status, seconds, res->cache_state);
 }
 
-void app_attach_server(app *a, http_server *server) { a->server = server; }
+void app_attach_server(app *a, http_server *server)
+{
+    a->server = server;
+}
 
 /* ---- tiles -------------------------------------------------------------- */
 static void add_fields(json_object *fields, const layer_def *layer)
@@ -389,8 +397,10 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
         int zoom = 0;
         while (zoom < 18 && 360.0 / (1 << (zoom + 1)) * 4 > span)
             zoom++;
-        json_object_array_add(center, json_object_new_double((b[0] + b[2]) / 2));
-        json_object_array_add(center, json_object_new_double((b[1] + b[3]) / 2));
+        json_object_array_add(center,
+                              json_object_new_double((b[0] + b[2]) / 2));
+        json_object_array_add(center,
+                              json_object_new_double((b[1] + b[3]) / 2));
         json_object_array_add(center, json_object_new_int(zoom));
     } else {
         double world[4] = {-180, -85.0511287798066, 180, 85.0511287798066};
@@ -464,7 +474,8 @@ static int open_beneath(int root, const char *rel)
     int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
     struct open_how how = {
         .flags = (unsigned long long)flags,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        .resolve =
+            RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
     };
     long fd = syscall(SYS_openat2, root, rel, &how, sizeof how);
     if (fd < 0 && errno == ENOSYS)
@@ -515,10 +526,10 @@ static void handle_static(app *a, const http_request *req, http_response *res)
         while (status == PARITY_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
             status = buf_append(&body, chunk, (size_t)n);
         if (status == PARITY_OK)
-            status = cache_fill_done(a->tiles, flight, body.data ? body.data : "",
-                                     body.len, mime_type(file),
-                                     encoding_accepts_gzip(req->accept_encoding),
-                                     &entry, err, sizeof err);
+            status = cache_fill_done(
+                a->tiles, flight, body.data ? body.data : "", body.len,
+                mime_type(file), encoding_accepts_gzip(req->accept_encoding),
+                &entry, err, sizeof err);
         else
             cache_fill_failed(a->tiles, flight, status, "file too large");
         buf_dispose(&body);
@@ -623,10 +634,12 @@ static void dispatch(app *a, const http_request *req, http_response *res)
 {
     if (!valid_text(req, res))
         return;
-    bool read_only = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+    bool read_only =
+        !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
     route r;
     char err[256];
-    parity_status status = route_parse(req->path, a->cfg.max_zoom, &r, err, sizeof err);
+    parity_status status =
+        route_parse(req->path, a->cfg.max_zoom, &r, err, sizeof err);
     if (status != PARITY_OK) {
         /* Counted under the route the path was meant for. */
         if (!strncmp(req->path, "/tiles/", 7))
@@ -702,10 +715,10 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
      * take: a connection, then the statement. */
     int fill_wait_ms = cfg->pool_wait_ms + cfg->statement_timeout_ms + 1000;
     a->tiles = a->metrics ? cache_new(cfg->cache_size, fill_wait_ms) : NULL;
-    a->listener = a->tiles ? db_listener_start(cfg->db, "parity_data",
-                                               on_data_changed,
-                                               on_listener_reconnect, a)
-                           : NULL;
+    a->listener =
+        a->tiles ? db_listener_start(cfg->db, "parity_data", on_data_changed,
+                                     on_listener_reconnect, a)
+                 : NULL;
     if (!a->listener) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
         app_free(a);

@@ -41,7 +41,8 @@ static const option_spec SERVE_OPTIONS[] = {
     {"--page-size", "PARITY_PAGE_SIZE", OPTION_INT, "100", 1, 100000,
      ARG(page_size), "N", "API list items per page when no limit is given"},
     {"--max-page-size", "PARITY_MAX_PAGE_SIZE", OPTION_INT, "1000", 1, 100000,
-     ARG(max_page_size), "N", "largest limit an API list accepts (400 past it)"},
+     ARG(max_page_size), "N",
+     "largest limit an API list accepts (400 past it)"},
     {"--cache-control", "PARITY_CACHE_CONTROL", OPTION_STRING,
      "public, max-age=60", 0, 0, ARG(cache_control), "VALUE",
      "Cache-Control of tiles and API reads"},
@@ -49,14 +50,15 @@ static const option_spec SERVE_OPTIONS[] = {
      1099511627776.0, ARG(cache_size), "SIZE",
      "tile cache bound in bytes, gzip copies included (0: no cache)"},
     {"--connection-limit", "PARITY_CONNECTION_LIMIT", OPTION_INT, "1000", 1,
-     100000, ARG(connection_limit), "N", "open client connections at most (503 past it)"},
+     100000, ARG(connection_limit), "N",
+     "open client connections at most (503 past it)"},
     {"--per-client-limit", "PARITY_PER_CLIENT_LIMIT", OPTION_INT, "128", 0,
      100000, ARG(per_client_limit), "N",
      "open connections per client address (0: no limit; 429 past it)"},
     {"--idle-timeout", "PARITY_IDLE_TIMEOUT_S", OPTION_INT, "30", 1, 3600,
      ARG(idle_timeout_s), "S", "close connections idle this long"},
-    {"--request-timeout", "PARITY_REQUEST_TIMEOUT_S", OPTION_INT, "60", 1,
-     3600, ARG(request_timeout_s), "S",
+    {"--request-timeout", "PARITY_REQUEST_TIMEOUT_S", OPTION_INT, "60", 1, 3600,
+     ARG(request_timeout_s), "S",
      "a request's headers and body must arrive within this (408 past it)"},
     {"--body-limit", "PARITY_BODY_LIMIT", OPTION_SIZE, "1M", 1024, 1073741824,
      ARG(body_limit), "SIZE", "largest request body (413 past it)"},
@@ -82,9 +84,9 @@ int cmd_serve(int argc, char **argv, const char *db)
     size_t n_positional;
     bool help;
     char err[1024];
-    parity_status status = options_parse(
-        SERVE_OPTIONS, N_SERVE_OPTIONS, argc, argv, getenv, &args, positional, 0,
-        &n_positional, &help, err, sizeof err);
+    parity_status status =
+        options_parse(SERVE_OPTIONS, N_SERVE_OPTIONS, argc, argv, getenv, &args,
+                      positional, 0, &n_positional, &help, err, sizeof err);
     if (status != PARITY_OK)
         return cli_fail(status, err);
     if (help) {
@@ -139,7 +141,8 @@ int cmd_serve(int argc, char **argv, const char *db)
         .observe = app_observe,
         .observe_ctx = a,
     };
-    http_server *server = http_server_start(&http_cfg, app_handle, a, err, sizeof err);
+    http_server *server =
+        http_server_start(&http_cfg, app_handle, a, err, sizeof err);
     if (!server) {
         app_free(a);
         return cli_fail(PARITY_ERR_IO, err);
@@ -149,7 +152,8 @@ int cmd_serve(int argc, char **argv, const char *db)
               "listen=%s port=%d web_root=%s pool=%lld cache_bytes=%lld",
               args.listen, http_server_port(server), args.web_root,
               args.pool_size, args.cache_size);
-    fprintf(stderr, "parity: serving on http://%s/ (Ctrl-C stops)\n", args.listen);
+    fprintf(stderr, "parity: serving on http://%s/ (Ctrl-C stops)\n",
+            args.listen);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);

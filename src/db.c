@@ -45,7 +45,8 @@ static parity_status status_of_result(PGconn *pg, PGresult *res, char *err,
     const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg);
     if (!msg || !*msg)
         msg = PQerrorMessage(pg);
-    parity_fail(err, errlen, PARITY_OK, "%s", msg && *msg ? msg : "database error");
+    parity_fail(err, errlen, PARITY_OK, "%s",
+                msg && *msg ? msg : "database error");
     if (err && errlen)
         trim_message(err);
     if (PQstatus(pg) != CONNECTION_OK)
@@ -89,10 +90,12 @@ static parity_status connect_as(const char *conninfo, int statement_timeout_ms,
     /* libpq's connect_timeout is whole seconds, at least 2; a connection
      * should not take longer than a statement may. */
     char connect_timeout[16];
-    int seconds = statement_timeout_ms > 0 ? (statement_timeout_ms + 999) / 1000
-                                           : 5;
+    int seconds =
+        statement_timeout_ms > 0 ? (statement_timeout_ms + 999) / 1000 : 5;
     snprintf(connect_timeout, sizeof connect_timeout, "%d",
-             seconds < 2 ? 2 : seconds > 5 ? 5 : seconds);
+             seconds < 2   ? 2
+             : seconds > 5 ? 5
+                           : seconds);
     const char *keys[] = {"dbname", "connect_timeout", "application_name",
                           "client_encoding", NULL};
     const char *vals[] = {conninfo && *conninfo ? conninfo : NULL,
@@ -245,7 +248,8 @@ static PGresult *collect(db_conn *conn, int sent, parity_status *status,
         /* Which constraint or column failed, for the caller to name. */
         const char *constraint =
             res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-        const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+        const char *column =
+            res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
         snprintf(conn->constraint, sizeof conn->constraint, "%s",
                  constraint ? constraint : "");
         snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
@@ -262,19 +266,20 @@ parity_status db_exec(db_conn *conn, const char *sql, char *err, size_t errlen)
         return parity_fail(err, errlen, PARITY_ERR_UNAVAILABLE,
                            "the database connection was given up");
     parity_status status;
-    PGresult *res = collect(conn, PQsendQuery(conn->pg, sql), &status, err,
-                            errlen);
+    PGresult *res =
+        collect(conn, PQsendQuery(conn->pg, sql), &status, err, errlen);
     PQclear(res);
     return status;
 }
 
-static parity_status finish_query(db_conn *conn, PGresult *res,
-                                  db_result **out, char *err, size_t errlen)
+static parity_status finish_query(db_conn *conn, PGresult *res, db_result **out,
+                                  char *err, size_t errlen)
 {
     ExecStatusType st = PQresultStatus(res);
     conn->constraint[0] = conn->column[0] = '\0';
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        const char *constraint =
+            PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
         const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
         snprintf(conn->constraint, sizeof conn->constraint, "%s",
                  constraint ? constraint : "");
@@ -339,10 +344,11 @@ static parity_status run_named(db_conn *conn, const char *name, int n_params,
     parity_status status = prepare_one(conn, index, err, errlen);
     if (status != PARITY_OK)
         return status;
-    PGresult *res = collect(conn,
-                            PQsendQueryPrepared(conn->pg, name, n_params, params,
-                                                NULL, NULL, result_format),
-                            &status, err, errlen);
+    PGresult *res =
+        collect(conn,
+                PQsendQueryPrepared(conn->pg, name, n_params, params, NULL,
+                                    NULL, result_format),
+                &status, err, errlen);
     if (status != PARITY_OK)
         return status;
     return finish_query(conn, res, out, err, errlen);
@@ -370,16 +376,23 @@ parity_status db_query_sql(db_conn *conn, const char *sql, int n_params,
         *out = NULL;
     parity_status status;
     PGresult *res = collect(
-        conn, PQsendQueryParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0),
+        conn,
+        PQsendQueryParams(conn->pg, sql, n_params, NULL, params, NULL, NULL, 0),
         &status, err, errlen);
     if (status != PARITY_OK)
         return status;
     return finish_query(conn, res, out, err, errlen);
 }
 
-const char *db_error_constraint(const db_conn *conn) { return conn->constraint; }
+const char *db_error_constraint(const db_conn *conn)
+{
+    return conn->constraint;
+}
 
-const char *db_error_column(const db_conn *conn) { return conn->column; }
+const char *db_error_column(const db_conn *conn)
+{
+    return conn->column;
+}
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -419,34 +432,36 @@ long db_result_affected(const db_result *result)
     return n && *n ? strtol(n, NULL, 10) : 0;
 }
 
-void db_result_free(db_result *result) { PQclear((PGresult *)result); }
+void db_result_free(db_result *result)
+{
+    PQclear((PGresult *)result);
+}
 
 /* ---- migrations -------------------------------------------------------- */
 
 parity_status db_migrate(db_conn *conn, int *applied, char *err, size_t errlen)
 {
     *applied = 0;
-    parity_status status = db_exec(
-        conn,
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version text PRIMARY KEY,"
-        " applied_at timestamptz NOT NULL DEFAULT now())",
-        err, errlen);
+    parity_status status =
+        db_exec(conn,
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version text PRIMARY KEY,"
+                " applied_at timestamptz NOT NULL DEFAULT now())",
+                err, errlen);
     if (status != PARITY_OK)
         return status;
     for (size_t i = 0; i < sql_migrations_count; i++) {
         const sql_file *m = &sql_migrations[i];
         /* One migrator at a time: the lock is held until COMMIT. */
-        status = db_exec(conn,
-                         "BEGIN; SELECT pg_advisory_xact_lock(7412001)", err,
-                         errlen);
+        status = db_exec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7412001)",
+                         err, errlen);
         if (status != PARITY_OK)
             return status;
         const char *params[] = {m->name};
         db_result *res = NULL;
-        status = db_query_sql(conn,
-                              "SELECT 1 FROM schema_migrations WHERE version = $1",
-                              1, params, &res, err, errlen);
+        status = db_query_sql(
+            conn, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
+            params, &res, err, errlen);
         bool done = status == PARITY_OK && db_result_rows(res) > 0;
         db_result_free(res);
         if (status == PARITY_OK && !done) {
@@ -482,7 +497,7 @@ struct db_pool {
     bool prepare;
     db_conn **idle; /* stack of open idle connections */
     int n_idle;
-    int in_use;     /* slots handed out (open or being opened) */
+    int in_use; /* slots handed out (open or being opened) */
     int waiting;
 };
 
@@ -574,13 +589,15 @@ parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
      * the end of the stream waiting on its socket: notice it here, without
      * a round trip, and open a fresh one instead of failing the request. */
     if (conn && !idle_connection_alive(conn)) {
-        log_event("info", "db.reconnect", "reason=\"connection lost while idle\"");
+        log_event("info", "db.reconnect",
+                  "reason=\"connection lost while idle\"");
         db_close(conn);
         conn = NULL;
     }
     parity_status status = PARITY_OK;
     if (!conn) {
-        status = db_connect(pool->conninfo, pool->timeout_ms, &conn, err, errlen);
+        status =
+            db_connect(pool->conninfo, pool->timeout_ms, &conn, err, errlen);
         if (status == PARITY_OK && pool->prepare &&
             (status = db_prepare_all(conn, err, errlen)) != PARITY_OK) {
             db_close(conn);
@@ -604,8 +621,8 @@ void db_pool_release(db_pool *pool, db_conn *conn)
         return;
     /* A connection left inside a transaction, broken or given up is not
      * reused. */
-    bool reusable = db_conn_ok(conn) &&
-                    PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
+    bool reusable =
+        db_conn_ok(conn) && PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
     if (!reusable) {
         db_close(conn);
         conn = NULL;
@@ -677,7 +694,8 @@ static void *listener_main(void *arg)
             backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;
             continue;
         }
-        char *ident = PQescapeIdentifier(conn->pg, l->channel, strlen(l->channel));
+        char *ident =
+            PQescapeIdentifier(conn->pg, l->channel, strlen(l->channel));
         char sql[256];
         snprintf(sql, sizeof sql, "LISTEN %s", ident ? ident : "parity_data");
         PQfreemem(ident);

@@ -17,7 +17,8 @@ parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
     if (status != PARITY_OK) {
         char quoted[600];
         log_event("warn", "db.unavailable", "status=%s error=%s",
-                  parity_status_name(status), log_quote(err, quoted, sizeof quoted));
+                  parity_status_name(status),
+                  log_quote(err, quoted, sizeof quoted));
         respond_error(res, status,
                       status == PARITY_ERR_TIMEOUT
                           ? "the server is busy; try again shortly"
@@ -32,8 +33,9 @@ void handler_db_error(http_response *res, parity_status status,
                       const char *query, const char *err)
 {
     char quoted[600];
-    log_event(status == PARITY_ERR_INTERNAL ? "error" : "warn", "db.query_failed",
-              "query=%s status=%s error=%s", query, parity_status_name(status),
+    log_event(status == PARITY_ERR_INTERNAL ? "error" : "warn",
+              "db.query_failed", "query=%s status=%s error=%s", query,
+              parity_status_name(status),
               log_quote(err, quoted, sizeof quoted));
     respond_error(res, status,
                   status == PARITY_ERR_TIMEOUT ? "the database took too long; "
@@ -48,10 +50,13 @@ void handler_db_error(http_response *res, parity_status status,
 /* Bodies worth compressing: text of any kind, JSON, vector tiles, SVG. */
 static bool compressible(const char *content_type)
 {
-    static const char *const TYPES[] = {
-        "text/", "application/json", "application/geo+json",
-        "application/javascript", "application/vnd.mapbox-vector-tile",
-        "image/svg+xml", NULL};
+    static const char *const TYPES[] = {"text/",
+                                        "application/json",
+                                        "application/geo+json",
+                                        "application/javascript",
+                                        "application/vnd.mapbox-vector-tile",
+                                        "image/svg+xml",
+                                        NULL};
     for (int i = 0; content_type && TYPES[i]; i++)
         if (!strncmp(content_type, TYPES[i], strlen(TYPES[i])))
             return true;
@@ -73,7 +78,8 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
         if (len >= 256 && encoding_accepts_gzip(req->accept_encoding)) {
             parity_buf gz;
             buf_init(&gz, len);
-            if (encoding_gzip(data, len, ENCODING_GZIP_LEVEL, &gz) == PARITY_OK &&
+            if (encoding_gzip(data, len, ENCODING_GZIP_LEVEL, &gz) ==
+                    PARITY_OK &&
                 encoding_gzip_pays(len, gz.len)) {
                 buf_dispose(&res->body);
                 res->body = gz;
@@ -101,7 +107,10 @@ void handler_cacheable(const handler_ctx *ctx, const http_request *req,
     }
 }
 
-static void release_entry(void *entry) { cache_entry_release(entry); }
+static void release_entry(void *entry)
+{
+    cache_entry_release(entry);
+}
 
 void handler_answer_entry(const http_request *req, http_response *res,
                           cache_entry *e, const char *cache_control)
@@ -163,7 +172,8 @@ parity_status handler_authorize(db_conn *conn, const http_request *req,
     if (!required && !req->authorization)
         return PARITY_OK;
     char err[512];
-    parity_status status = token_verify(conn, req->authorization, err, sizeof err);
+    parity_status status =
+        token_verify(conn, req->authorization, err, sizeof err);
     if (status == PARITY_OK) {
         *privileged = true;
         return PARITY_OK;
@@ -175,15 +185,15 @@ parity_status handler_authorize(db_conn *conn, const http_request *req,
     log_event("info", "auth.refused", "client=%s reason=%s", req->client,
               req->authorization ? "invalid_token" : "no_token");
     respond_error(res, status, err, NULL);
-    res->www_authenticate = req->authorization
-                                ? "Bearer realm=\"parity\", error=\"invalid_token\""
-                                : "Bearer realm=\"parity\"";
+    res->www_authenticate =
+        req->authorization ? "Bearer realm=\"parity\", error=\"invalid_token\""
+                           : "Bearer realm=\"parity\"";
     return status;
 }
 
 parity_status handler_categories_known(db_conn *conn,
-                                      const params_filters *filters, char *err,
-                                      size_t errlen)
+                                       const params_filters *filters, char *err,
+                                       size_t errlen)
 {
     char array[PARAMS_MAX_CATEGORIES * (PARAMS_CATEGORY_LEN + 4) + 4];
     const char *names = params_categories_array(filters, array, sizeof array);
@@ -208,7 +218,8 @@ parity_status handler_check_categories(db_conn *conn,
                                        http_response *res)
 {
     char err[1024];
-    parity_status status = handler_categories_known(conn, filters, err, sizeof err);
+    parity_status status =
+        handler_categories_known(conn, filters, err, sizeof err);
     if (status == PARITY_ERR_INPUT)
         respond_error(res, status, err, NULL);
     else if (status != PARITY_OK)

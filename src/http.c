@@ -22,7 +22,7 @@
 /* Connections past a limit are still accepted, answered 503/429 and
  * closed, up to this many more than the limit; libmicrohttpd refuses the
  * rest outright. */
-#define LIMIT_MARGIN 16
+#define LIMIT_MARGIN       16
 #define WATCHDOG_PERIOD_MS 200
 
 /* One open connection, from libmicrohttpd's "started" notice to its
@@ -126,8 +126,8 @@ static void address_text(const struct sockaddr *sa, char *out, size_t outlen)
 
 static conn_info *connection_info(struct MHD_Connection *connection)
 {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
-        connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return info ? info->socket_context : NULL;
 }
 
@@ -156,8 +156,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
         }
     } else {
         char *data = buf_take(&res->body, &len);
-        response = MHD_create_response_from_buffer(
-            head ? 0 : len, data, MHD_RESPMEM_MUST_FREE);
+        response = MHD_create_response_from_buffer(head ? 0 : len, data,
+                                                   MHD_RESPMEM_MUST_FREE);
         if (!response)
             free(data);
     }
@@ -237,8 +237,8 @@ static enum MHD_Result answer(http_server *server,
     log_event("info", "http.access",
               "method=%s path=%s status=%d bytes=%zu ms=%.2f cache=%s "
               "route=%s client=%s",
-              method, log_quote(url, path_q, sizeof path_q), res->status,
-              bytes, seconds * 1e3, res->cache_state ? res->cache_state : "-",
+              method, log_quote(url, path_q, sizeof path_q), res->status, bytes,
+              seconds * 1e3, res->cache_state ? res->cache_state : "-",
               res->route_name ? res->route_name : "-", client);
     if (server->cfg.observe)
         server->cfg.observe(server->cfg.observe_ctx, res, seconds);
@@ -283,10 +283,9 @@ static http_response *check_limits(http_server *server,
                      "the server has too many open connections (at most %d); "
                      "retry shortly",
                      server->cfg.connection_limit);
-        respond_error_http(res, ci->refuse,
-                           ci->refuse == 429 ? "too_many_requests"
-                                             : "unavailable",
-                           msg);
+        respond_error_http(
+            res, ci->refuse,
+            ci->refuse == 429 ? "too_many_requests" : "unavailable", msg);
         res->retry_after = 1;
         res->close = true;
         return res;
@@ -327,12 +326,10 @@ static http_response *check_limits(http_server *server,
     return NULL;
 }
 
-static enum MHD_Result access_handler(void *cls,
-                                      struct MHD_Connection *connection,
-                                      const char *url, const char *method,
-                                      const char *version,
-                                      const char *upload_data,
-                                      size_t *upload_data_size, void **con_cls)
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *connection, const char *url,
+               const char *method, const char *version, const char *upload_data,
+               size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     http_server *server = cls;
@@ -357,9 +354,8 @@ static enum MHD_Result access_handler(void *cls,
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!state->too_large &&
-            buf_append(&state->body, upload_data, *upload_data_size) !=
-                PARITY_OK) {
+        if (!state->too_large && buf_append(&state->body, upload_data,
+                                            *upload_data_size) != PARITY_OK) {
             state->too_large = true;
             buf_dispose(&state->body);
         }
@@ -392,8 +388,8 @@ static enum MHD_Result access_handler(void *cls,
                                               MHD_HTTP_HEADER_ACCEPT),
         .authorization = MHD_lookup_connection_value(
             connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-        .origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                              "Origin"),
+        .origin =
+            MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin"),
         .content_type = MHD_lookup_connection_value(
             connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
         .body = state->body.data,
@@ -477,8 +473,7 @@ static void connection_notify(void *cls, struct MHD_Connection *connection,
         pthread_mutex_unlock(&server->lock);
         *socket_context = ci;
         if (ci->refuse)
-            log_event("warn", "http.limit",
-                      "limit=%s client=%s",
+            log_event("warn", "http.limit", "limit=%s client=%s",
                       ci->refuse == 429 ? "per_client" : "connections",
                       ci->client);
     } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
@@ -579,7 +574,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
     while (n && msg[n - 1] == '\n')
         msg[--n] = '\0';
     char quoted[600];
-    log_event("warn", "http.mhd", "message=%s", log_quote(msg, quoted, sizeof quoted));
+    log_event("warn", "http.mhd", "message=%s",
+              log_quote(msg, quoted, sizeof quoted));
 }
 
 static bool parse_listen(const char *listen, struct sockaddr_storage *addr,
@@ -589,7 +585,8 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *addr,
     const char *colon = strrchr(listen, ':');
     if (!colon || colon == listen || !colon[1]) {
         parity_fail(err, errlen, PARITY_ERR_USAGE,
-                    "--listen '%s' must be HOST:PORT, e.g. 127.0.0.1:8080", listen);
+                    "--listen '%s' must be HOST:PORT, e.g. 127.0.0.1:8080",
+                    listen);
         return false;
     }
     size_t host_len = (size_t)(colon - listen);
@@ -603,13 +600,14 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *addr,
     }
     memcpy(host, listen, host_len);
     host[host_len] = '\0';
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *found = NULL;
     int rc = getaddrinfo(host, colon + 1, &hints, &found);
     if (rc != 0 || !found) {
-        parity_fail(err, errlen, PARITY_ERR_USAGE,
-                    "--listen '%s': %s", listen, gai_strerror(rc));
+        parity_fail(err, errlen, PARITY_ERR_USAGE, "--listen '%s': %s", listen,
+                    gai_strerror(rc));
         return false;
     }
     memcpy(addr, found->ai_addr, found->ai_addrlen);
@@ -673,17 +671,15 @@ http_server *http_server_start(const http_server_config *cfg,
     server->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, server,
         /* First, so that libmicrohttpd's own start-up messages use it. */
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, hard_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notify, server,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U,
-        MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_END);
     if (!server->daemon) {
         parity_fail(err, errlen, PARITY_ERR_IO,
                     "cannot listen on %s (address in use, or not an address "
@@ -693,7 +689,8 @@ http_server *http_server_start(const http_server_config *cfg,
         return NULL;
     }
     if (cfg->request_timeout_s > 0) {
-        if (pthread_create(&server->watchdog, NULL, watchdog_main, server) != 0) {
+        if (pthread_create(&server->watchdog, NULL, watchdog_main, server) !=
+            0) {
             MHD_stop_daemon(server->daemon);
             server_free(server);
             parity_fail(err, errlen, PARITY_ERR_IO,
@@ -708,15 +705,20 @@ http_server *http_server_start(const http_server_config *cfg,
     return server;
 }
 
-int http_server_port(const http_server *server) { return server->port; }
+int http_server_port(const http_server *server)
+{
+    return server->port;
+}
 
 void http_server_get_stats(http_server *server, http_server_stats *out)
 {
     pthread_mutex_lock(&server->lock);
     out->open_connections = server->n_conns;
     pthread_mutex_unlock(&server->lock);
-    out->refused_connection_limit = atomic_load(&server->refused_connection_limit);
-    out->refused_per_client_limit = atomic_load(&server->refused_per_client_limit);
+    out->refused_connection_limit =
+        atomic_load(&server->refused_connection_limit);
+    out->refused_per_client_limit =
+        atomic_load(&server->refused_per_client_limit);
     out->request_timeouts = atomic_load(&server->request_timeouts);
 }
 

@@ -15,7 +15,8 @@
 #include "parity/buf.h"
 
 /* Every set field of the feature as a JSON object (the source attributes). */
-static json_object *feature_attributes(OGRFeatureH feature, OGRFeatureDefnH defn)
+static json_object *feature_attributes(OGRFeatureH feature,
+                                       OGRFeatureDefnH defn)
 {
     json_object *obj = json_object_new_object();
     int n = OGR_FD_GetFieldCount(defn);
@@ -29,12 +30,15 @@ static json_object *feature_attributes(OGRFeatureH feature, OGRFeatureDefnH defn
         json_object *value = NULL;
         switch (OGR_Fld_GetType(f)) {
         case OFTInteger:
-            value = OGR_Fld_GetSubType(f) == OFSTBoolean
-                        ? json_object_new_boolean(OGR_F_GetFieldAsInteger(feature, i))
-                        : json_object_new_int(OGR_F_GetFieldAsInteger(feature, i));
+            value =
+                OGR_Fld_GetSubType(f) == OFSTBoolean
+                    ? json_object_new_boolean(
+                          OGR_F_GetFieldAsInteger(feature, i))
+                    : json_object_new_int(OGR_F_GetFieldAsInteger(feature, i));
             break;
         case OFTInteger64:
-            value = json_object_new_int64(OGR_F_GetFieldAsInteger64(feature, i));
+            value =
+                json_object_new_int64(OGR_F_GetFieldAsInteger64(feature, i));
             break;
         case OFTReal: {
             double d = OGR_F_GetFieldAsDouble(feature, i);
@@ -54,9 +58,9 @@ static json_object *feature_attributes(OGRFeatureH feature, OGRFeatureDefnH defn
             const double *list = OGR_F_GetFieldAsDoubleList(feature, i, &count);
             value = json_object_new_array();
             for (int k = 0; k < count; k++)
-                json_object_array_add(value, isfinite(list[k])
-                                                 ? json_object_new_double(list[k])
-                                                 : NULL);
+                json_object_array_add(
+                    value,
+                    isfinite(list[k]) ? json_object_new_double(list[k]) : NULL);
             break;
         }
         case OFTStringList: {
@@ -79,7 +83,8 @@ static json_object *feature_attributes(OGRFeatureH feature, OGRFeatureDefnH defn
 
 /* A lon/lat copy of the feature's polygonal geometry as hex WKB in out, or
  * false when the feature has none (no geometry, or not a polygon). */
-static bool polygon_hex_wkb(OGRGeometryH geom, OGRCoordinateTransformationH transform,
+static bool polygon_hex_wkb(OGRGeometryH geom,
+                            OGRCoordinateTransformationH transform,
                             parity_buf *out, char *why, size_t whylen)
 {
     if (!geom) {
@@ -93,12 +98,14 @@ static bool polygon_hex_wkb(OGRGeometryH geom, OGRCoordinateTransformationH tran
     } else if (type == wkbCurvePolygon || type == wkbMultiSurface) {
         copy = OGR_G_GetLinearGeometry(geom, 0, NULL);
     } else {
-        snprintf(why, whylen, "%s is not a polygon", OGRGeometryTypeToName(type));
+        snprintf(why, whylen, "%s is not a polygon",
+                 OGRGeometryTypeToName(type));
         return false;
     }
     OGR_G_FlattenTo2D(copy);
     if (transform && OGR_G_Transform(copy, transform) != OGRERR_NONE) {
-        snprintf(why, whylen, "cannot be reprojected (%s)", import_gdal_message());
+        snprintf(why, whylen, "cannot be reprojected (%s)",
+                 import_gdal_message());
         OGR_G_DestroyGeometry(copy);
         return false;
     }
@@ -121,14 +128,15 @@ static bool polygon_hex_wkb(OGRGeometryH geom, OGRCoordinateTransformationH tran
 /* ---- boundaries --------------------------------------------------------- */
 
 static const char *const NAME_FIELDS[] = {
-    "name", "nbhd_name", "neighborhood", "neighbourhood", "neighborhood_name",
-    "nhood", "hood", "nom", "nombre", "label", "title", NULL};
+    "name",  "nbhd_name", "neighborhood", "neighbourhood", "neighborhood_name",
+    "nhood", "hood",      "nom",          "nombre",        "label",
+    "title", NULL};
 static const char *const ID_FIELDS[] = {
-    "nbhd_id", "neighborhood_id", "id", "geoid", "geo_id", "code", "poly_id",
-    "polyid", "objectid", "cartodb_id", NULL};
+    "nbhd_id", "neighborhood_id", "id",       "geoid",      "geo_id", "code",
+    "poly_id", "polyid",          "objectid", "cartodb_id", NULL};
 static const char *const POPULATION_FIELDS[] = {
-    "population", "pop", "pop_total", "total_pop", "totpop", "pop2020",
-    "pop2010", "pop20", "pop10", NULL};
+    "population", "pop",     "pop_total", "total_pop", "totpop",
+    "pop2020",    "pop2010", "pop20",     "pop10",     NULL};
 
 static void append_name(char *list, size_t size, const char *name)
 {
@@ -156,7 +164,8 @@ static parity_status stage_features(db_conn *conn, import_source *src,
     parity_status status = PARITY_OK;
     OGRFeatureH feature;
     OGR_L_ResetReading(src->layer);
-    while (status == PARITY_OK && (feature = OGR_L_GetNextFeature(src->layer))) {
+    while (status == PARITY_OK &&
+           (feature = OGR_L_GetNextFeature(src->layer))) {
         s->read++;
         char why[256];
         if (!polygon_hex_wkb(OGR_F_GetGeometryRef(feature), src->transform,
@@ -170,13 +179,15 @@ static parity_status stage_features(db_conn *conn, import_source *src,
         snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(feature));
         const char *id_value = fid;
         if (id_i >= 0 && OGR_F_IsFieldSetAndNotNull(feature, id_i)) {
-            snprintf(id, sizeof id, "%s", OGR_F_GetFieldAsString(feature, id_i));
+            snprintf(id, sizeof id, "%s",
+                     OGR_F_GetFieldAsString(feature, id_i));
             if (*id)
                 id_value = id;
         }
-        const char *name = name_i >= 0 && OGR_F_IsFieldSetAndNotNull(feature, name_i)
-                               ? OGR_F_GetFieldAsString(feature, name_i)
-                               : "";
+        const char *name =
+            name_i >= 0 && OGR_F_IsFieldSetAndNotNull(feature, name_i)
+                ? OGR_F_GetFieldAsString(feature, name_i)
+                : "";
         const char *pop_value = NULL;
         if (pop_i >= 0 && OGR_F_IsFieldSetAndNotNull(feature, pop_i)) {
             double p = OGR_F_GetFieldAsDouble(feature, pop_i);
@@ -188,7 +199,7 @@ static parity_status stage_features(db_conn *conn, import_source *src,
         json_object *attrs = feature_attributes(feature, defn);
         const char *attrs_text = json_object_to_json_string_ext(
             attrs, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        const char *params[] = {fid, id_value, *name ? name : id_value,
+        const char *params[] = {fid,       id_value,   *name ? name : id_value,
                                 pop_value, attrs_text, wkb.data};
         char inner[512];
         status = db_query(conn, "boundaries_stage", 6, params, NULL, inner,
@@ -233,24 +244,26 @@ parity_status import_boundaries(db_conn *conn,
     snprintf(s->layer, sizeof s->layer, "%s", OGR_L_GetName(src.layer));
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src.layer);
     int name_i, id_i, pop_i;
-    if ((status = import_resolve_field(defn, opts->name_field, "--name-field",
-                                NAME_FIELDS, "name", &name_i, &s->name_guessed,
-                                err, errlen)) != PARITY_OK ||
-        (status = import_resolve_field(defn, opts->id_field, "--id-field", ID_FIELDS,
-                                NULL, &id_i, &s->id_guessed, err, errlen)) !=
-            PARITY_OK ||
+    if ((status = import_resolve_field(
+             defn, opts->name_field, "--name-field", NAME_FIELDS, "name",
+             &name_i, &s->name_guessed, err, errlen)) != PARITY_OK ||
+        (status = import_resolve_field(defn, opts->id_field, "--id-field",
+                                       ID_FIELDS, NULL, &id_i, &s->id_guessed,
+                                       err, errlen)) != PARITY_OK ||
         (status = import_resolve_field(defn, opts->population_field,
-                                "--population-field", POPULATION_FIELDS, NULL,
-                                &pop_i, &s->population_guessed, err, errlen)) !=
-            PARITY_OK) {
+                                       "--population-field", POPULATION_FIELDS,
+                                       NULL, &pop_i, &s->population_guessed,
+                                       err, errlen)) != PARITY_OK) {
         import_source_close(&src);
         CPLPopErrorHandler();
         return status;
     }
-#define FIELD_NAME(i) ((i) >= 0 ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (i))) : "")
+#define FIELD_NAME(i)                                                          \
+    ((i) >= 0 ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, (i))) : "")
     snprintf(s->name_field, sizeof s->name_field, "%s", FIELD_NAME(name_i));
     snprintf(s->id_field, sizeof s->id_field, "%s", FIELD_NAME(id_i));
-    snprintf(s->population_field, sizeof s->population_field, "%s", FIELD_NAME(pop_i));
+    snprintf(s->population_field, sizeof s->population_field, "%s",
+             FIELD_NAME(pop_i));
 #undef FIELD_NAME
 
     status = db_exec(conn, "BEGIN", err, errlen);
@@ -269,13 +282,14 @@ parity_status import_boundaries(db_conn *conn,
                              "the previous boundaries are kept",
                              opts->file, s->layer);
     if (status == PARITY_OK && s->read == s->refused_geometry)
-        status = parity_fail(err, errlen, PARITY_ERR_INPUT,
-                             "%s (layer %s) has no polygons (%ld features "
-                             "refused); boundaries need Polygon or MultiPolygon",
-                             opts->file, s->layer, s->refused_geometry);
+        status =
+            parity_fail(err, errlen, PARITY_ERR_INPUT,
+                        "%s (layer %s) has no polygons (%ld features "
+                        "refused); boundaries need Polygon or MultiPolygon",
+                        opts->file, s->layer, s->refused_geometry);
     if (status == PARITY_OK)
-        status = db_query(conn, "boundaries_duplicates", 0, NULL, &res, err,
-                          errlen);
+        status =
+            db_query(conn, "boundaries_duplicates", 0, NULL, &res, err, errlen);
     if (status == PARITY_OK && db_result_rows(res) > 0) {
         if (s->id_guessed || id_i < 0) {
             /* A guessed id that repeats is no id: fall back to the feature
@@ -332,11 +346,16 @@ parity_status import_boundaries(db_conn *conn,
         snprintf(stored, sizeof stored, "%ld", s->stored);
         snprintf(repaired, sizeof repaired, "%ld", s->repaired);
         snprintf(refused, sizeof refused, "%ld", s->refused);
-        const char *params[] = {opts->file, s->layer,
+        const char *params[] = {opts->file,
+                                s->layer,
                                 *s->name_field ? s->name_field : NULL,
                                 *s->id_field ? s->id_field : NULL,
-                                read, stored, repaired, refused};
-        status = db_query(conn, "boundaries_record", 8, params, NULL, err, errlen);
+                                read,
+                                stored,
+                                repaired,
+                                refused};
+        status =
+            db_query(conn, "boundaries_record", 8, params, NULL, err, errlen);
     }
     if (status == PARITY_OK)
         status = db_exec(conn, "COMMIT", err, errlen);

@@ -35,12 +35,13 @@
 /* Rows sent to the database in one statement. */
 #define BATCH_ROWS 500
 
-#define KIND(k)     (1u << (k))
+#define KIND(k) (1u << (k))
 /* Points of programs (sites, events); incidents are points of their own. */
 #define PROGRAM_POINTS (KIND(IMPORT_SITES) | KIND(IMPORT_EVENTS))
 #define POINT_KINDS    (PROGRAM_POINTS | KIND(IMPORT_INCIDENTS))
 /* The kinds whose rows have a name (a title for events). */
-#define ALL_KINDS (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | PROGRAM_POINTS)
+#define ALL_KINDS                                                              \
+    (KIND(IMPORT_PARTNERS) | KIND(IMPORT_PROGRAMS) | PROGRAM_POINTS)
 
 typedef struct role_spec {
     const char *flag;
@@ -144,14 +145,16 @@ static const char *const *role_guesses(import_kind kind, import_role role)
                                             NULL};
     static const char *const id_sites[] = {"site_id", "id", "external_id",
                                            NULL};
-    static const char *const id_incidents[] = {
-        "incident_id", "id", "external_id", "case_number", "report_number", NULL};
+    static const char *const id_incidents[] = {"incident_id",   "id",
+                                               "external_id",   "case_number",
+                                               "report_number", NULL};
     static const char *const kind_incidents[] = {
-        "kind",          "type",      "offense",       "offense_type",
-        "incident_type", "crime_type", "category",     NULL};
+        "kind",          "type",       "offense",  "offense_type",
+        "incident_type", "crime_type", "category", NULL};
     static const char *const start_incidents[] = {
-        "date",          "occurred_on", "occurred", "incident_date",
-        "offense_date",  "datetime",    "start_time", "start_date", NULL};
+        "date",          "occurred_on",  "occurred",
+        "incident_date", "offense_date", "datetime",
+        "start_time",    "start_date",   NULL};
     static const char *const name_events[] = {"title", "name", "event_title",
                                               "event_name", NULL};
     static const char *const name_sites[] = {"name", "site_name", "title",
@@ -1257,13 +1260,12 @@ static parity_status resolve_fields(importer *imp, char *err, size_t errlen)
             fields);
     if ((opts->kind == IMPORT_EVENTS || opts->kind == IMPORT_INCIDENTS) &&
         imp->field[IMPORT_ROLE_START] < 0 && !opts->start)
-        return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                           "%s has no %s column; pass --date-field, or "
-                           "--date VALUE for every %s (the fields are: %s)",
-                           opts->file,
-                           opts->kind == IMPORT_EVENTS ? "start" : "date",
-                           opts->kind == IMPORT_EVENTS ? "event" : "incident",
-                           fields);
+        return parity_fail(
+            err, errlen, PARITY_ERR_USAGE,
+            "%s has no %s column; pass --date-field, or "
+            "--date VALUE for every %s (the fields are: %s)",
+            opts->file, opts->kind == IMPORT_EVENTS ? "start" : "date",
+            opts->kind == IMPORT_EVENTS ? "event" : "incident", fields);
     if (opts->start) {
         char reason[200];
         bool ok = opts->date_format

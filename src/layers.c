@@ -8,18 +8,42 @@ const layer_def LAYERS[] = {
     /* Boundaries with their coverage metrics for the window and categories
      * (docs/metrics.md); fields absent from a feature have no value, and
      * each imported indicator is a Number field too. */
-    {"neighborhoods", "Neighborhood boundaries and coverage metrics",
-     "tile_neighborhoods", "tile_neighborhoods_mvt", 9,
-     {"id:String", "name:String", "population:Number", "youth_population:Number",
-      "area_km2:Number", "events:Number", "attendance:Number",
-      "youth_attendance:Number", "sites:Number", "programs:Number",
-      "last_event:String", "days_since_last_event:Number",
-      "events_per_1k:Number", "events_per_1k_youth:Number",
-      "walk_coverage:Number", "access:Number", "incidents:Number",
-      "incident_rate_raw:Number", "incident_rate:Number", "suppressed:Boolean",
-      "need:Number", "supply:Number", "gap:Number", "need_share:Number",
-      "event_share:Number", "parity_ratio:Number", "underserved:Boolean",
-      "gi_z:Number", "gi_bin:Number", "gi_label:String", NULL},
+    {"neighborhoods",
+     "Neighborhood boundaries and coverage metrics",
+     "tile_neighborhoods",
+     "tile_neighborhoods_mvt",
+     9,
+     {"id:String",
+      "name:String",
+      "population:Number",
+      "youth_population:Number",
+      "area_km2:Number",
+      "events:Number",
+      "attendance:Number",
+      "youth_attendance:Number",
+      "sites:Number",
+      "programs:Number",
+      "last_event:String",
+      "days_since_last_event:Number",
+      "events_per_1k:Number",
+      "events_per_1k_youth:Number",
+      "walk_coverage:Number",
+      "access:Number",
+      "incidents:Number",
+      "incident_rate_raw:Number",
+      "incident_rate:Number",
+      "suppressed:Boolean",
+      "need:Number",
+      "supply:Number",
+      "gap:Number",
+      "need_share:Number",
+      "event_share:Number",
+      "parity_ratio:Number",
+      "underserved:Boolean",
+      "gi_z:Number",
+      "gi_bin:Number",
+      "gi_label:String",
+      NULL},
      /* The boundaries and everything the metrics read (parity_coverage);
       * days_since_last_event counts to today, so also daily. */
      {"neighborhoods", "sites", "events", "programs", "partners", "categories",
@@ -28,7 +52,9 @@ const layer_def LAYERS[] = {
     {"sites",
      "Program sites; without a token, sensitive sites only as a count per "
      "neighborhood (kind sensitive_sites)",
-     "tile_sites", "tile_sites_mvt", 9,
+     "tile_sites",
+     "tile_sites_mvt",
+     9,
      {"kind:String", "id:Number", "name:String", "category:String",
       "program:String", "partner:String", "capacity:Number",
       "sensitive:Boolean", "neighborhood:String", "neighborhood_name:String",
@@ -39,7 +65,9 @@ const layer_def LAYERS[] = {
     {"events",
      "Outreach events: below zoom 14 clusters (kind cluster: count, and "
      "categories as an object of counts), from zoom 14 single events",
-     "tile_events", "tile_events_mvt", 9,
+     "tile_events",
+     "tile_events_mvt",
+     9,
      {"kind:String", "id:Number", "title:String", "category:String",
       "starts_at:String", "ends_at:String", "attendance:Number",
       "youth_attendance:Number", "program:String", "partner:String",
@@ -99,19 +127,24 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     snprintf(decimals, sizeof decimals, "%d", tile_coordinate_decimals(tile.z));
     snprintf(max_features, sizeof max_features, "%d", cfg->max_features);
     const char *params[9] = {
-        z, x, y, decimals, max_features,
+        z,
+        x,
+        y,
+        decimals,
+        max_features,
         filters && filters->from[0] ? filters->from : NULL,
         filters && filters->to[0] ? filters->to : NULL,
-        filters ? params_categories_array(filters, categories, sizeof categories)
-                : NULL,
+        filters
+            ? params_categories_array(filters, categories, sizeof categories)
+            : NULL,
         privileged ? "true" : "false"};
     db_result *rows = NULL;
     bool binary = !strcmp(format, "mvt");
-    parity_status status =
-        binary ? db_query_binary(conn, query, layer->n_params, params, &rows,
-                                 err, errlen)
-               : db_query(conn, query, layer->n_params, params, &rows, err,
-                          errlen);
+    parity_status status = binary
+                               ? db_query_binary(conn, query, layer->n_params,
+                                                 params, &rows, err, errlen)
+                               : db_query(conn, query, layer->n_params, params,
+                                          &rows, err, errlen);
     if (status != PARITY_OK)
         return status;
     buf_reset(out);
@@ -119,8 +152,9 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
         status = buf_append(out, db_result_value(rows, 0, 0),
                             db_result_length(rows, 0, 0));
     else
-        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
-                             "%s returned %d rows", query, db_result_rows(rows));
+        status =
+            parity_fail(err, errlen, PARITY_ERR_INTERNAL, "%s returned %d rows",
+                        query, db_result_rows(rows));
     db_result_free(rows);
     return status;
 }

@@ -6,31 +6,38 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: parity [--db CONNINFO] COMMAND [ARGS]\n"
-          "\n"
-          "parity shows where a city's neighborhood safety programs reach and\n"
-          "where they don't.\n"
-          "\n"
-          "commands:\n"
-          "  db migrate                  create or update the database schema\n"
-          "  import boundaries FILE      replace the neighborhoods with FILE's polygons\n"
-          "  import partners FILE        add or update partners (name, kind)\n"
-          "  import programs FILE        add or update programs (partner, category, dates)\n"
-          "  import sites FILE           add or update program sites (points)\n"
-          "  import events FILE          add or update outreach events (points)\n"
-          "  import indicators FILE      set need indicators per neighborhood\n"
-          "  import incidents FILE       add or update incidents (never published)\n"
-          "  serve                       serve tiles, the API and the map page\n"
-          "  report coverage             print the coverage table (CSV or JSON)\n"
-          "  settings [set KEY VALUE]    show or change the coverage analysis settings\n"
-          "  token create|revoke NAME    make (printed once) or revoke an API write token\n"
-          "  token list                  the API tokens: names and dates\n"
-          "\n"
-          "global options:\n"
-          "  --db CONNINFO   libpq connection string or URI (default\n"
-          "                  $PARITY_DATABASE_URL, else libpq's PG* variables)\n"
-          "  -h, --help      this help; `parity COMMAND --help` for a command's\n",
-          out);
+    fputs(
+        "usage: parity [--db CONNINFO] COMMAND [ARGS]\n"
+        "\n"
+        "parity shows where a city's neighborhood safety programs reach and\n"
+        "where they don't.\n"
+        "\n"
+        "commands:\n"
+        "  db migrate                  create or update the database schema\n"
+        "  import boundaries FILE      replace the neighborhoods with FILE's "
+        "polygons\n"
+        "  import partners FILE        add or update partners (name, kind)\n"
+        "  import programs FILE        add or update programs (partner, "
+        "category, dates)\n"
+        "  import sites FILE           add or update program sites (points)\n"
+        "  import events FILE          add or update outreach events (points)\n"
+        "  import indicators FILE      set need indicators per neighborhood\n"
+        "  import incidents FILE       add or update incidents (never "
+        "published)\n"
+        "  serve                       serve tiles, the API and the map page\n"
+        "  report coverage             print the coverage table (CSV or JSON)\n"
+        "  settings [set KEY VALUE]    show or change the coverage analysis "
+        "settings\n"
+        "  token create|revoke NAME    make (printed once) or revoke an API "
+        "write token\n"
+        "  token list                  the API tokens: names and dates\n"
+        "\n"
+        "global options:\n"
+        "  --db CONNINFO   libpq connection string or URI (default\n"
+        "                  $PARITY_DATABASE_URL, else libpq's PG* variables)\n"
+        "  -h, --help      this help; `parity COMMAND --help` for a "
+        "command's\n",
+        out);
 }
 
 int main(int argc, char **argv)
@@ -74,6 +81,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "parity: unknown command '%s' (see parity --help)\n", command);
+    fprintf(stderr, "parity: unknown command '%s' (see parity --help)\n",
+            command);
     return 2;
 }

@@ -19,9 +19,12 @@ bool options_parse_size(const char *text, long long *out)
     long long mult = 1;
     if (*end) {
         switch (*end) {
-        case 'k': case 'K': mult = 1024LL; break;
-        case 'm': case 'M': mult = 1024LL * 1024; break;
-        case 'g': case 'G': mult = 1024LL * 1024 * 1024; break;
+        case 'k':
+        case 'K': mult = 1024LL; break;
+        case 'm':
+        case 'M': mult = 1024LL * 1024; break;
+        case 'g':
+        case 'G': mult = 1024LL * 1024 * 1024; break;
         default: return false;
         }
         end++;
@@ -46,7 +49,10 @@ static const option_spec *find_spec(const option_spec *specs, size_t n,
     return NULL;
 }
 
-static bool has_limits(const option_spec *spec) { return spec->min != spec->max; }
+static bool has_limits(const option_spec *spec)
+{
+    return spec->min != spec->max;
+}
 
 static parity_status set_value(const option_spec *spec, const char *text,
                                const char *source, void *out, char *err,
@@ -54,15 +60,13 @@ static parity_status set_value(const option_spec *spec, const char *text,
 {
     char *field = (char *)out + spec->offset;
     switch (spec->type) {
-    case OPTION_STRING:
-        *(const char **)field = text;
-        return PARITY_OK;
+    case OPTION_STRING: *(const char **)field = text; return PARITY_OK;
     case OPTION_FLAG: {
         bool on = !text || !strcmp(text, "1") || !strcmp(text, "true") ||
                   !strcmp(text, "yes") || !strcmp(text, "on");
-        bool off = text && (!strcmp(text, "0") || !strcmp(text, "false") ||
-                            !strcmp(text, "no") || !strcmp(text, "off") ||
-                            !*text);
+        bool off =
+            text && (!strcmp(text, "0") || !strcmp(text, "false") ||
+                     !strcmp(text, "no") || !strcmp(text, "off") || !*text);
         if (!on && !off)
             return parity_fail(err, errlen, PARITY_ERR_USAGE,
                                "%s (from %s) must be true or false, not '%s'",
@@ -83,13 +87,12 @@ static parity_status set_value(const option_spec *spec, const char *text,
             ok = !errno && end != text && *end == '\0';
         }
         if (!ok)
-            return parity_fail(err, errlen, PARITY_ERR_USAGE,
-                               "%s (from %s) takes %s, not '%s'", spec->flag,
-                               source,
-                               spec->type == OPTION_SIZE
-                                   ? "a size such as 64M or 1048576"
-                                   : "a whole number",
-                               text);
+            return parity_fail(
+                err, errlen, PARITY_ERR_USAGE,
+                "%s (from %s) takes %s, not '%s'", spec->flag, source,
+                spec->type == OPTION_SIZE ? "a size such as 64M or 1048576"
+                                          : "a whole number",
+                text);
         if (has_limits(spec) && (value < spec->min || value > spec->max))
             return parity_fail(err, errlen, PARITY_ERR_USAGE,
                                "%s (from %s) must be between %.0f and %.0f, "
@@ -131,11 +134,11 @@ parity_status options_parse(const option_spec *specs, size_t n_specs, int argc,
     for (size_t i = 0; i < n_specs; i++) {
         const option_spec *spec = &specs[i];
         if (spec->def && (status = set_value(spec, spec->def, "default", out,
-                                              err, errlen)) != PARITY_OK)
+                                             err, errlen)) != PARITY_OK)
             return status;
         const char *env = spec->env && get_env ? get_env(spec->env) : NULL;
         if (env && (status = set_value(spec, env, spec->env, out, err,
-                                        errlen)) != PARITY_OK)
+                                       errlen)) != PARITY_OK)
             return status;
     }
 

@@ -15,7 +15,8 @@ bool params_valid_date(const char *t)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)t[i]))
             return false;
-    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 +
+            (t[3] - '0');
     int m = (t[5] - '0') * 10 + (t[6] - '0');
     int d = (t[8] - '0') * 10 + (t[9] - '0');
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -50,7 +51,8 @@ static parity_status add_categories(params_filters *out, const char *value,
         char name[PARAMS_CATEGORY_LEN];
         for (size_t i = 0; i < len; i++) {
             char c = (char)tolower((unsigned char)p[i]);
-            if (!(isalnum((unsigned char)c) || c == ' ' || c == '_' || c == '-'))
+            if (!(isalnum((unsigned char)c) || c == ' ' || c == '_' ||
+                  c == '-'))
                 return parity_fail(err, errlen, PARITY_ERR_INPUT,
                                    "category: names are letters, digits, "
                                    "spaces, - and _");
@@ -144,7 +146,8 @@ static parity_status parse_long(const char *name, const char *value, long min,
     long v = strtol(value, &end, 10);
     if (errno || end == value || *end || v < min || v > max)
         return parity_fail(err, errlen, PARITY_ERR_INPUT,
-                           "%s: a whole number from %ld to %ld", name, min, max);
+                           "%s: a whole number from %ld to %ld", name, min,
+                           max);
     *out = v;
     return PARITY_OK;
 }
@@ -159,7 +162,8 @@ parity_status params_parse_page(const http_request *req, long default_limit,
     const char *offset = http_request_arg(req, "offset");
     parity_status status = PARITY_OK;
     if (limit)
-        status = parse_long("limit", limit, 1, max_limit, &out->limit, err, errlen);
+        status =
+            parse_long("limit", limit, 1, max_limit, &out->limit, err, errlen);
     if (status == PARITY_OK && offset)
         status = parse_long("offset", offset, 0, 1000000000L, &out->offset, err,
                             errlen);
@@ -168,11 +172,11 @@ parity_status params_parse_page(const http_request *req, long default_limit,
 
 void params_filters_key(const params_filters *f, char *out, size_t outlen)
 {
-    size_t used = (size_t)snprintf(out, outlen, "from=%s&to=%s&category=",
-                                   f->from, f->to);
+    size_t used = (size_t)snprintf(out, outlen,
+                                   "from=%s&to=%s&category=", f->from, f->to);
     for (int i = 0; i < f->n_categories && used < outlen; i++)
-        used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? "," : "",
-                                 f->categories[i]);
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+                                 i ? "," : "", f->categories[i]);
 }
 
 const char *params_categories_array(const params_filters *f, char *out,

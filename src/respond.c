@@ -95,7 +95,8 @@ int respond_etag_matches(const char *if_none_match, const char *etag)
             return 1;
         if (!strncmp(p, "W/", 2))
             p += 2;
-        if (!strncmp(p, etag, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+        if (!strncmp(p, etag, n) &&
+            (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
             return 1;
         while (*p && *p != ',')
             p++;

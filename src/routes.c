@@ -79,8 +79,8 @@ static parity_status parse_tile(const char *p, int max_zoom, route *out,
     return PARITY_OK;
 }
 
-parity_status route_parse(const char *path, int max_zoom, route *out,
-                          char *err, size_t errlen)
+parity_status route_parse(const char *path, int max_zoom, route *out, char *err,
+                          size_t errlen)
 {
     memset(out, 0, sizeof *out);
     if (!path || path[0] != '/')
@@ -110,8 +110,9 @@ parity_status route_parse(const char *path, int max_zoom, route *out,
             return PARITY_OK;
         }
         if (*p != '/')
-            return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
-                               "tiles are at /tiles/{layer}/{z}/{x}/{y}.geojson");
+            return parity_fail(
+                err, errlen, PARITY_ERR_NOT_FOUND,
+                "tiles are at /tiles/{layer}/{z}/{x}/{y}.geojson");
         return parse_tile(p + 1, max_zoom, out, err, errlen);
     }
     if (!strncmp(path, "/api/", 5)) {

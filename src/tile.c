@@ -79,7 +79,8 @@ tile_id tile_from_lonlat(double lon, double lat, int z)
 
 double tile_pixel_meters(int z, int tile_pixels)
 {
-    return 2.0 * TILE_MERCATOR_HALF_WORLD / ((double)tile_pixels * ldexp(1.0, z));
+    return 2.0 * TILE_MERCATOR_HALF_WORLD /
+           ((double)tile_pixels * ldexp(1.0, z));
 }
 
 int tile_coordinate_decimals(int z)

@@ -16,18 +16,18 @@
 #include "parity/status.h"
 
 typedef struct app_config {
-    const char *db;              /* libpq conninfo ("" for PG* variables) */
-    const char *web_root;        /* directory of the page's files */
+    const char *db;       /* libpq conninfo ("" for PG* variables) */
+    const char *web_root; /* directory of the page's files */
     int pool_size;
     int statement_timeout_ms;
     int pool_wait_ms;
     int max_zoom;
-    int max_features;            /* per tile */
-    const char *cache_control;   /* for tiles and API reads */
-    const char *cors_origins;    /* --cors-origins list, NULL/"" for none */
-    int page_size;               /* API lists: items when no limit is given */
-    int max_page_size;           /* API lists: largest limit accepted */
-    size_t cache_size;           /* tile cache bound in bytes (0: off) */
+    int max_features;          /* per tile */
+    const char *cache_control; /* for tiles and API reads */
+    const char *cors_origins;  /* --cors-origins list, NULL/"" for none */
+    int page_size;             /* API lists: items when no limit is given */
+    int max_page_size;         /* API lists: largest limit accepted */
+    size_t cache_size;         /* tile cache bound in bytes (0: off) */
 } app_config;
 
 typedef struct app app;

@@ -82,8 +82,7 @@ parity_status db_prepare_all(db_conn *conn, char *err, size_t errlen);
 /* Applies the migrations of sql/migrations that are not yet recorded in
  * schema_migrations, each in its own transaction under an advisory lock.
  * *applied receives how many ran. Running it twice changes nothing. */
-parity_status db_migrate(db_conn *conn, int *applied, char *err,
-                         size_t errlen);
+parity_status db_migrate(db_conn *conn, int *applied, char *err, size_t errlen);
 
 int db_result_rows(const db_result *result);
 int db_result_columns(const db_result *result);
@@ -104,7 +103,8 @@ void db_result_free(db_result *result);
  * one; a server that dies during a query fails that query with
  * PARITY_ERR_UNAVAILABLE (the caller answers 503). db_pool_acquire waits
  * up to acquire_timeout_ms for a free slot and gives PARITY_ERR_UNAVAILABLE
- * (database down) or PARITY_ERR_TIMEOUT (pool exhausted). Each new connection runs db_prepare_all when prepare is true.
+ * (database down) or PARITY_ERR_TIMEOUT (pool exhausted). Each new connection
+ * runs db_prepare_all when prepare is true.
  */
 db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
                      int acquire_timeout_ms, bool prepare);

@@ -25,7 +25,7 @@
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
-    cache *cache;          /* the tile cache (tiles.h); cache_stats for /metrics */
+    cache *cache; /* the tile cache (tiles.h); cache_stats for /metrics */
     db_listener *listener; /* follows parity_data; the cache trusts stored
                               tiles only while it is connected ... */
     const atomic_bool *database_down; /* ... or while the database is
@@ -81,8 +81,8 @@ parity_status handler_authorize(db_conn *conn, const http_request *req,
  * PARITY_ERR_INPUT with err naming the first unknown one (and those that
  * exist); or the query's status. Answers nothing. */
 parity_status handler_categories_known(db_conn *conn,
-                                      const params_filters *filters, char *err,
-                                      size_t errlen);
+                                       const params_filters *filters, char *err,
+                                       size_t errlen);
 
 /* Answers 400 naming the filters' categories that do not exist (and those
  * that do); PARITY_OK when there are none or all exist. */

@@ -39,48 +39,50 @@ typedef struct http_pair {
 } http_pair;
 
 typedef struct http_request {
-    const char *method;          /* "GET", "POST", ... */
-    const char *path;            /* percent-decoded, without the query */
-    const http_pair *args;       /* query arguments, in order, decoded */
+    const char *method;    /* "GET", "POST", ... */
+    const char *path;      /* percent-decoded, without the query */
+    const http_pair *args; /* query arguments, in order, decoded */
     size_t n_args;
-    const char *if_none_match;   /* header values or NULL */
+    const char *if_none_match; /* header values or NULL */
     const char *accept_encoding;
     const char *accept;
     const char *authorization;
     const char *origin;
     const char *content_type;
-    const char *body;            /* NUL-terminated, NULL when none */
+    const char *body; /* NUL-terminated, NULL when none */
     size_t body_len;
-    const char *client;          /* client address as text */
+    const char *client; /* client address as text */
 } http_request;
 
 /* Borrowed body bytes are released through this when sent. */
 typedef void (*http_release_fn)(void *ctx);
 
 typedef struct http_response {
-    int status;                  /* 200 unless set */
-    const char *content_type;    /* static string */
-    parity_buf body;             /* owned body (used when shared is NULL) */
-    const void *shared;          /* or borrowed bytes ... */
+    int status;               /* 200 unless set */
+    const char *content_type; /* static string */
+    parity_buf body;          /* owned body (used when shared is NULL) */
+    const void *shared;       /* or borrowed bytes ... */
     size_t shared_len;
-    http_release_fn release;     /* ... released with this (may be NULL) */
+    http_release_fn release; /* ... released with this (may be NULL) */
     void *release_ctx;
-    char etag[48];               /* quoted strong ETag, or "" */
-    const char *cache_control;   /* static string or NULL */
-    const char *content_encoding;/* "gzip" or NULL */
-    const char *vary;            /* "Accept-Encoding" or NULL */
-    char location[256];          /* Location for 201, or "" */
-    int retry_after;             /* seconds for 503, 0 for none */
-    const char *allow_origin;    /* CORS: the origin to allow, or NULL */
-    const char *allow;           /* Allow for 405 ("GET, HEAD, POST"), or NULL */
-    const char *www_authenticate;/* WWW-Authenticate for 401, or NULL */
-    const char *cache_state;     /* "hit", "miss", "wait" or NULL: the access
-                                    log and the X-Parity-Cache header */
-    const char *allow_methods;   /* CORS preflight: Access-Control-Allow-Methods */
-    const char *allow_headers;   /* CORS preflight: Access-Control-Allow-Headers */
-    int max_age;                 /* CORS preflight: Access-Control-Max-Age, 0 none */
-    bool close;                  /* close the connection after this answer */
-    const char *route_name;      /* static route label for logs and metrics */
+    char etag[48];                /* quoted strong ETag, or "" */
+    const char *cache_control;    /* static string or NULL */
+    const char *content_encoding; /* "gzip" or NULL */
+    const char *vary;             /* "Accept-Encoding" or NULL */
+    char location[256];           /* Location for 201, or "" */
+    int retry_after;              /* seconds for 503, 0 for none */
+    const char *allow_origin;     /* CORS: the origin to allow, or NULL */
+    const char *allow; /* Allow for 405 ("GET, HEAD, POST"), or NULL */
+    const char *www_authenticate; /* WWW-Authenticate for 401, or NULL */
+    const char *cache_state;      /* "hit", "miss", "wait" or NULL: the access
+                                     log and the X-Parity-Cache header */
+    const char
+        *allow_methods; /* CORS preflight: Access-Control-Allow-Methods */
+    const char
+        *allow_headers;     /* CORS preflight: Access-Control-Allow-Headers */
+    int max_age;            /* CORS preflight: Access-Control-Max-Age, 0 none */
+    bool close;             /* close the connection after this answer */
+    const char *route_name; /* static route label for logs and metrics */
 } http_response;
 
 typedef void (*http_handler_fn)(void *ctx, const http_request *req,
@@ -93,14 +95,14 @@ typedef void (*http_observe_fn)(void *ctx, const http_response *res,
                                 double seconds);
 
 typedef struct http_server_config {
-    const char *listen;          /* "HOST:PORT" ([v6]:port too) */
-    int connection_limit;        /* open connections at most */
-    int per_client_limit;        /* open connections per client address */
-    int idle_timeout_s;          /* idle keep-alive and slow clients */
-    int request_timeout_s;       /* whole request (headers + body) must arrive */
-    size_t body_limit;           /* request body cap, 413 past it */
-    size_t header_limit;         /* request line + headers, 431 past it */
-    http_observe_fn observe;     /* may be NULL */
+    const char *listen;      /* "HOST:PORT" ([v6]:port too) */
+    int connection_limit;    /* open connections at most */
+    int per_client_limit;    /* open connections per client address */
+    int idle_timeout_s;      /* idle keep-alive and slow clients */
+    int request_timeout_s;   /* whole request (headers + body) must arrive */
+    size_t body_limit;       /* request body cap, 413 past it */
+    size_t header_limit;     /* request line + headers, 431 past it */
+    http_observe_fn observe; /* may be NULL */
     void *observe_ctx;
 } http_server_config;
 

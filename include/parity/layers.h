@@ -37,12 +37,12 @@ typedef struct layer_def {
     const char *name;
     const char *description;
     const char *geojson_query;
-    const char *mvt_query;      /* NULL when the layer has no MVT yet */
-    int n_params;               /* 5, or 9 with filters */
-    const char *fields[40];     /* "name:Type" pairs for TileJSON, NULL-ended */
-    const char *depends[12];    /* data_versions layers read; none: all */
-    bool daily;                 /* tiles also change at the city's midnight
-                                   (they count days to today) */
+    const char *mvt_query;   /* NULL when the layer has no MVT yet */
+    int n_params;            /* 5, or 9 with filters */
+    const char *fields[40];  /* "name:Type" pairs for TileJSON, NULL-ended */
+    const char *depends[12]; /* data_versions layers read; none: all */
+    bool daily;              /* tiles also change at the city's midnight
+                                (they count days to today) */
 } layer_def;
 
 /* The layer called name, or NULL. */

@@ -27,13 +27,13 @@ typedef enum option_type {
 } option_type;
 
 typedef struct option_spec {
-    const char *flag;    /* "--listen" */
-    const char *env;     /* "PARITY_LISTEN" or NULL */
+    const char *flag; /* "--listen" */
+    const char *env;  /* "PARITY_LISTEN" or NULL */
     option_type type;
-    const char *def;     /* default as text, or NULL for none */
-    double min, max;     /* limits for numbers (ignored when min == max) */
-    size_t offset;       /* offsetof(struct, field) */
-    const char *value;   /* placeholder in help, e.g. "HOST:PORT" */
+    const char *def;   /* default as text, or NULL for none */
+    double min, max;   /* limits for numbers (ignored when min == max) */
+    size_t offset;     /* offsetof(struct, field) */
+    const char *value; /* placeholder in help, e.g. "HOST:PORT" */
     const char *help;
 } option_spec;
 

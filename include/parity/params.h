@@ -18,12 +18,13 @@
 #include "parity/status.h"
 
 #define PARAMS_MAX_CATEGORIES 16
-#define PARAMS_CATEGORY_LEN 48
+#define PARAMS_CATEGORY_LEN   48
 
 typedef struct params_filters {
-    char from[11];  /* "YYYY-MM-DD" or "" (inclusive) */
-    char to[11];    /* "YYYY-MM-DD" or "" (inclusive) */
-    char categories[PARAMS_MAX_CATEGORIES][PARAMS_CATEGORY_LEN]; /* sorted, unique */
+    char from[11]; /* "YYYY-MM-DD" or "" (inclusive) */
+    char to[11];   /* "YYYY-MM-DD" or "" (inclusive) */
+    char categories[PARAMS_MAX_CATEGORIES]
+                   [PARAMS_CATEGORY_LEN]; /* sorted, unique */
     int n_categories;
 } params_filters;
 
@@ -33,8 +34,8 @@ typedef struct params_bbox {
 } params_bbox;
 
 typedef struct params_page {
-    long limit;   /* 1..max_limit */
-    long offset;  /* >= 0 */
+    long limit;  /* 1..max_limit */
+    long offset; /* >= 0 */
 } params_page;
 
 /* Validates a calendar date "YYYY-MM-DD" (years 1900-2199). */

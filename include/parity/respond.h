@@ -16,8 +16,8 @@
 #include "parity/status.h"
 
 /* A response for status (its HTTP code) with message; 503s (and 429s)
- * carry Retry-After. fields (may be NULL) is a JSON object of per-field reasons;
- * its reference is taken over. */
+ * carry Retry-After. fields (may be NULL) is a JSON object of per-field
+ * reasons; its reference is taken over. */
 void respond_error(http_response *res, parity_status status,
                    const char *message, json_object *fields);
 

@@ -33,10 +33,10 @@ typedef enum route_kind {
 
 typedef struct route {
     route_kind kind;
-    char name[32];   /* layer (tiles) or collection (api) */
-    tile_id tile;    /* ROUTE_TILE */
-    char format[8];  /* ROUTE_TILE: "geojson" or "mvt"; ROUTE_API: ext or "" */
-    char id[64];     /* ROUTE_API: record id or "" */
+    char name[32];  /* layer (tiles) or collection (api) */
+    tile_id tile;   /* ROUTE_TILE */
+    char format[8]; /* ROUTE_TILE: "geojson" or "mvt"; ROUTE_API: ext or "" */
+    char id[64];    /* ROUTE_API: record id or "" */
 } route;
 
 /*
@@ -46,7 +46,7 @@ typedef struct route {
  * PARITY_ERR_NOT_FOUND for a path no route can serve; err says which part
  * is wrong.
  */
-parity_status route_parse(const char *path, int max_zoom, route *out,
-                          char *err, size_t errlen);
+parity_status route_parse(const char *path, int max_zoom, route *out, char *err,
+                          size_t errlen);
 
 #endif

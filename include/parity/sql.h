@@ -11,7 +11,8 @@
 #include <stddef.h>
 
 typedef struct sql_file {
-    const char *name; /* file name without .sql, e.g. "0001_core", "tile_neighborhoods" */
+    const char *name; /* file name without .sql, e.g. "0001_core",
+                         "tile_neighborhoods" */
     const char *text;
 } sql_file;
 

@@ -14,10 +14,10 @@
 
 typedef enum parity_status {
     PARITY_OK = 0,
-    PARITY_ERR_USAGE,        /* bad command line or setting: fix the invocation */
-    PARITY_ERR_INPUT,        /* bad request or file content: fix the input */
-    PARITY_ERR_NOT_FOUND,    /* no such route, record or file */
-    PARITY_ERR_TOO_LARGE,    /* a size cap was hit (body, buffer, page) */
+    PARITY_ERR_USAGE,     /* bad command line or setting: fix the invocation */
+    PARITY_ERR_INPUT,     /* bad request or file content: fix the input */
+    PARITY_ERR_NOT_FOUND, /* no such route, record or file */
+    PARITY_ERR_TOO_LARGE, /* a size cap was hit (body, buffer, page) */
     PARITY_ERR_UNAUTHORIZED, /* a write without a valid token */
     PARITY_ERR_CONFLICT,     /* the write clashes with stored data */
     PARITY_ERR_UNAVAILABLE,  /* the database cannot be reached right now */

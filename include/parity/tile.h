@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TILE_MAX_ZOOM 22
+#define TILE_MAX_ZOOM            22
 #define TILE_MERCATOR_HALF_WORLD 20037508.342789244 /* meters */
-#define TILE_MAX_LATITUDE 85.0511287798066
+#define TILE_MAX_LATITUDE        85.0511287798066
 
 typedef struct tile_id {
     int z;

@@ -20,9 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bool gzip = encoding_accepts_gzip(text);
     /* What the header says, read independently for the plain cases. */
-    if (!strcmp(text, "gzip") || !strcmp(text, "*") || !strcmp(text, "gzip, deflate"))
+    if (!strcmp(text, "gzip") || !strcmp(text, "*") ||
+        !strcmp(text, "gzip, deflate"))
         FUZZ_CHECK(gzip);
-    if (!strcmp(text, "") || !strcmp(text, "identity") || !strcmp(text, "gzip;q=0"))
+    if (!strcmp(text, "") || !strcmp(text, "identity") ||
+        !strcmp(text, "gzip;q=0"))
         FUZZ_CHECK(!gzip);
     FUZZ_CHECK(!encoding_accepts_gzip(NULL));
 

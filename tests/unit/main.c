@@ -7,13 +7,14 @@
 
 int check_passed, check_failed;
 
-#define TEST(fn) {#fn, fn}
+#define TEST(fn)                                                               \
+    {                                                                          \
+#fn, fn                                                                \
+    }
 static const struct {
     const char *name;
     void (*fn)(void);
-} TESTS[] = {
-    UNIT_TESTS
-};
+} TESTS[] = {UNIT_TESTS};
 
 int main(void)
 {

@@ -38,8 +38,8 @@ static parity_status parse(char **argv, int argc, sample *s, const char **pos,
 {
     bool help;
     memset(s, 0, sizeof *s);
-    return options_parse(SPECS, 5, argc, argv, fake_env, s, pos, 2, n_pos, &help,
-                         err, 256);
+    return options_parse(SPECS, 5, argc, argv, fake_env, s, pos, 2, n_pos,
+                         &help, err, 256);
 }
 
 void test_options_parse(void)
@@ -55,8 +55,9 @@ void test_options_parse(void)
     CHECK(s.size == 1048576);
     CHECK_NEAR(s.ratio, 0.5, 0);
     CHECK(!s.quiet);
-    char *argv[] = {"--pool", "3", "file.geojson", "--size=64k", "--quiet",
-                    "--listen=0.0.0.0:1", "--", "--odd"};
+    char *argv[] = {"--pool",     "3",       "file.geojson",
+                    "--size=64k", "--quiet", "--listen=0.0.0.0:1",
+                    "--",         "--odd"};
     CHECK(parse(argv, 8, &s, pos, &n, err) == PARITY_OK);
     CHECK(s.pool == 3); /* flag beats environment */
     CHECK(s.size == 65536);

@@ -16,11 +16,12 @@ void test_routes_tiles(void)
     CHECK(route_parse("/tiles/sites/0/0/0.mvt", 22, &r, err, sizeof err) ==
           PARITY_OK);
     CHECK_STR(r.format, "mvt");
-    CHECK(route_parse("/tiles/events.json", 22, &r, err, sizeof err) == PARITY_OK);
+    CHECK(route_parse("/tiles/events.json", 22, &r, err, sizeof err) ==
+          PARITY_OK);
     CHECK(r.kind == ROUTE_TILEJSON);
     CHECK_STR(r.name, "events");
-    CHECK(route_parse("/tiles/neighborhoods/22/4194303/4194303.geojson", 22,
-                      &r, err, sizeof err) == PARITY_OK);
+    CHECK(route_parse("/tiles/neighborhoods/22/4194303/4194303.geojson", 22, &r,
+                      err, sizeof err) == PARITY_OK);
 }
 
 void test_routes_errors(void)
@@ -36,9 +37,12 @@ void test_routes_errors(void)
     CHECK(route_parse("/tiles/n/15/0/0.geojson", 14, &r, err, sizeof err) ==
           PARITY_ERR_INPUT);
     /* Malformed numbers: 400. */
-    const char *bad[] = {"/tiles/n/a/0/0.geojson", "/tiles/n/-1/0/0.geojson",
-                         "/tiles/n/1/0/0x.geojson", "/tiles/n/01/0/0.geojson",
-                         "/tiles/n/1//0.geojson", "/tiles/n/1/0/0",
+    const char *bad[] = {"/tiles/n/a/0/0.geojson",
+                         "/tiles/n/-1/0/0.geojson",
+                         "/tiles/n/1/0/0x.geojson",
+                         "/tiles/n/01/0/0.geojson",
+                         "/tiles/n/1//0.geojson",
+                         "/tiles/n/1/0/0",
                          "/tiles/n/99999999999/0/0.geojson",
                          "/tiles/n/1/0/0/0.geojson"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -48,8 +52,10 @@ void test_routes_errors(void)
           PARITY_ERR_NOT_FOUND);
     CHECK(route_parse("/tiles/N%/1/0/0.geojson", 22, &r, err, sizeof err) ==
           PARITY_ERR_NOT_FOUND);
-    CHECK(route_parse("/tiles/", 22, &r, err, sizeof err) == PARITY_ERR_NOT_FOUND);
-    CHECK(route_parse("/tiles/n", 22, &r, err, sizeof err) == PARITY_ERR_NOT_FOUND);
+    CHECK(route_parse("/tiles/", 22, &r, err, sizeof err) ==
+          PARITY_ERR_NOT_FOUND);
+    CHECK(route_parse("/tiles/n", 22, &r, err, sizeof err) ==
+          PARITY_ERR_NOT_FOUND);
     CHECK(route_parse("", 22, &r, err, sizeof err) == PARITY_ERR_NOT_FOUND);
 }
 
@@ -57,7 +63,8 @@ void test_routes_api_and_static(void)
 {
     route r;
     char err[256];
-    CHECK(route_parse("/api/coverage.csv", 22, &r, err, sizeof err) == PARITY_OK);
+    CHECK(route_parse("/api/coverage.csv", 22, &r, err, sizeof err) ==
+          PARITY_OK);
     CHECK(r.kind == ROUTE_API);
     CHECK_STR(r.name, "coverage");
     CHECK_STR(r.format, "csv");
