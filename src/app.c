@@ -177,9 +177,8 @@ static db_state database_state(app *a, char *err, size_t errlen)
     return state;
 }
 
-static void handle_healthz(app *a, http_response *res)
+static void handle_healthz(http_response *res, db_state state)
 {
-    db_state state = database_state(a, NULL, 0);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ok"));
     json_object_object_add(
@@ -192,9 +191,8 @@ static void handle_healthz(app *a, http_response *res)
     res->cache_control = "no-store";
 }
 
-static void handle_readyz(app *a, http_response *res)
+static void handle_readyz(http_response *res, db_state state)
 {
-    db_state state = database_state(a, NULL, 0);
     if (state != DB_UP) {
         respond_error(res, PARITY_ERR_UNAVAILABLE,
                       state == DB_NO_SCHEMA
@@ -282,6 +280,25 @@ static void handle_metrics(app *a, http_response *res)
                                 "Requests closed because they took longer "
                                 "than --request-timeout to arrive.",
                                 (double)hs.request_timeouts);
+        if (st == PARITY_OK)
+            st = metrics_family(out, "parity_http_answers_total", "counter",
+                                "Answers by where they were made: on an "
+                                "event thread (the fast path: cached tiles, "
+                                "health) or by a worker thread.");
+        if (st == PARITY_OK)
+            st = metrics_value(out, "parity_http_answers_total", "thread",
+                               "event", (double)hs.fast_answers);
+        if (st == PARITY_OK)
+            st = metrics_value(out, "parity_http_answers_total", "thread",
+                               "worker", (double)hs.worker_answers);
+        if (st == PARITY_OK)
+            st = metrics_sample(out, "parity_http_workers_busy", "gauge",
+                                "Worker threads running a request now.",
+                                (double)hs.workers_busy);
+        if (st == PARITY_OK)
+            st = metrics_sample(out, "parity_http_worker_queue", "gauge",
+                                "Requests waiting for a worker thread.",
+                                (double)hs.worker_queue);
     }
     size_t coverage_entries = 0, coverage_bytes = 0;
     unsigned long coverage_hits = 0, coverage_misses = 0;
@@ -661,14 +678,66 @@ static void dispatch(app *a, const http_request *req, http_response *res)
         return;
     }
     switch (r.kind) {
-    case ROUTE_HEALTHZ: handle_healthz(a, res); return;
-    case ROUTE_READYZ: handle_readyz(a, res); return;
+    case ROUTE_HEALTHZ: handle_healthz(res, database_state(a, NULL, 0)); return;
+    case ROUTE_READYZ: handle_readyz(res, database_state(a, NULL, 0)); return;
     case ROUTE_METRICS: handle_metrics(a, res); return;
     case ROUTE_TILEJSON: handle_tilejson(a, req, &r, res); return;
     case ROUTE_TILE: tiles_handle(&a->ctx, req, &r, res); return;
     case ROUTE_API: handle_api(a, req, &r, res); return;
     case ROUTE_STATIC: handle_static(a, req, res); return;
     }
+}
+
+/* The fast path (see app.h): the same checks as dispatch, in the same
+ * order, for what can be answered without blocking; anything else is
+ * declined before a counter or a cache entry moves. */
+static bool fast_dispatch(app *a, const http_request *req, http_response *res)
+{
+    bool read_only =
+        !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+    bool options = !strcmp(req->method, "OPTIONS");
+    if (!read_only && !options)
+        return false;
+    if (!valid_text(req, res))
+        return false; /* the full handler says what is wrong */
+    route r;
+    char err[256];
+    if (route_parse(req->path, a->cfg.max_zoom, &r, err, sizeof err) !=
+        PARITY_OK)
+        return false;
+    res->route_name = ROUTE_NAMES[r.kind];
+    if (options) {
+        handle_preflight(a, req, &r, res);
+        return true;
+    }
+    switch (r.kind) {
+    case ROUTE_HEALTHZ:
+    case ROUTE_READYZ: {
+        /* The monitor's last probe, without waiting for the first one. */
+        pthread_mutex_lock(&a->health_lock);
+        db_state state = a->db;
+        pthread_mutex_unlock(&a->health_lock);
+        if (state == DB_UNKNOWN)
+            return false;
+        if (r.kind == ROUTE_HEALTHZ)
+            handle_healthz(res, state);
+        else
+            handle_readyz(res, state);
+        return true;
+    }
+    case ROUTE_TILE: return tiles_fast(&a->ctx, req, &r, res);
+    default: return false;
+    }
+}
+
+bool app_fast(void *ctx, const http_request *req, http_response *res)
+{
+    app *a = ctx;
+    if (!fast_dispatch(a, req, res))
+        return false;
+    if (!res->allow_origin)
+        res->allow_origin = cors_allowed(&a->cors, req->origin);
+    return true;
 }
 
 void app_handle(void *ctx, const http_request *req, http_response *res)

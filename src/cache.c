@@ -411,6 +411,24 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
     return status;
 }
 
+bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry)
+{
+    *entry = NULL;
+    uint64_t hash = hash_key(key);
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = table_find(c, key, hash);
+    if (e && e->valid_until && (int64_t)time(NULL) >= e->valid_until)
+        e = NULL;
+    if (e) {
+        lru_unlink(c, e);
+        lru_push(c, e);
+        c->counters.hits++;
+        *entry = entry_retain(e);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return e != NULL;
+}
+
 void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until)
 {
     flight->valid_until = valid_until;

@@ -16,7 +16,8 @@ typedef struct serve_args {
     long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
         max_features, page_size, max_page_size, connection_limit,
         per_client_limit, idle_timeout_s, request_timeout_s, body_limit,
-        header_limit, shutdown_grace_ms, cache_size;
+        header_limit, shutdown_grace_ms, cache_size, event_threads,
+        worker_threads;
 } serve_args;
 
 #define ARG(field) offsetof(serve_args, field)
@@ -69,6 +70,14 @@ static const option_spec SERVE_OPTIONS[] = {
      ARG(cors_origins), "LIST",
      "other origins whose pages may call this server, comma-separated "
      "scheme://host[:port], or * (default: none, same origin only)"},
+    {"--event-threads", "PARITY_EVENT_THREADS", OPTION_INT, "0", 0, 64,
+     ARG(event_threads), "N",
+     "threads reading requests and sending answers, never blocking (0: one "
+     "per online CPU)"},
+    {"--worker-threads", "PARITY_WORKER_THREADS", OPTION_INT, "0", 0, 1024,
+     ARG(worker_threads), "N",
+     "threads for requests that wait on the database or files (0: "
+     "--pool-size + 8)"},
     {"--shutdown-grace", "PARITY_SHUTDOWN_GRACE_MS", OPTION_INT, "10000", 0,
      600000, ARG(shutdown_grace_ms), "MS",
      "on SIGTERM, how long in-flight requests may take to finish"},
@@ -138,20 +147,28 @@ int cmd_serve(int argc, char **argv, const char *db)
         .request_timeout_s = (int)args.request_timeout_s,
         .body_limit = (size_t)args.body_limit,
         .header_limit = (size_t)args.header_limit,
+        .event_threads = (int)args.event_threads,
+        /* Enough to keep every database connection busy, plus headroom for
+         * requests that wait on another's tile or read a file. */
+        .worker_threads = args.worker_threads > 0 ? (int)args.worker_threads
+                                                  : (int)args.pool_size + 8,
         .observe = app_observe,
         .observe_ctx = a,
     };
+    http_handlers handlers = {.fast = app_fast, .full = app_handle, .ctx = a};
     http_server *server =
-        http_server_start(&http_cfg, app_handle, a, err, sizeof err);
+        http_server_start(&http_cfg, &handlers, err, sizeof err);
     if (!server) {
         app_free(a);
         return cli_fail(PARITY_ERR_IO, err);
     }
     app_attach_server(a, server);
     log_event("info", "server.start",
-              "listen=%s port=%d web_root=%s pool=%lld cache_bytes=%lld",
+              "listen=%s port=%d web_root=%s pool=%lld cache_bytes=%lld "
+              "event_threads=%lld worker_threads=%d",
               args.listen, http_server_port(server), args.web_root,
-              args.pool_size, args.cache_size);
+              args.pool_size, args.cache_size, args.event_threads,
+              http_cfg.worker_threads);
     fprintf(stderr, "parity: serving on http://%s/ (Ctrl-C stops)\n",
             args.listen);
 

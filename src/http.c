@@ -1,4 +1,6 @@
-/* http.c - libmicrohttpd behind the http.h contract. */
+/* http.c - libmicrohttpd behind the http.h contract: event threads on
+ * epoll, suspended connections, and a pool of workers for the full
+ * handler. */
 #include "parity/http.h"
 
 #include <arpa/inet.h>
@@ -20,49 +22,91 @@
 
 #define MAX_ARGS 64
 /* Connections past a limit are still accepted, answered 503/429 and
- * closed, up to this many more than the limit; libmicrohttpd refuses the
- * rest outright. */
+ * closed, up to this many more than the limit (per event thread: each
+ * thread of libmicrohttpd's pool keeps its own share of the hard limit);
+ * libmicrohttpd refuses the rest outright. */
 #define LIMIT_MARGIN       16
 #define WATCHDOG_PERIOD_MS 200
+/* After the grace period, how long the stop waits for resumed connections
+ * to be taken back by their event threads before stopping the daemon. */
+#define RESUME_WAIT_MS 10000
 
 /* One open connection, from libmicrohttpd's "started" notice to its
  * "closed" notice (which comes before the socket is closed, so fd stays
- * this connection's while the entry is in the list). Guarded by
- * server->lock. */
+ * this connection's while the entry is in the list). The list and
+ * timed_out are guarded by server->lock; phase_start_ns and answering are
+ * atomics, written by the event and worker threads without the lock and
+ * read by the watchdog. */
 typedef struct conn_info {
     struct conn_info *prev, *next;
     int fd;
     char client[64];
-    struct timespec phase_start; /* connection start or last request's end */
-    bool answering;              /* the handler has begun on this request */
+    atomic_llong phase_start_ns; /* connection start or last request's end */
+    atomic_bool answering;       /* a handler has begun on this request */
     bool timed_out;              /* the watchdog closed it */
     int refuse;                  /* 0, 503 or 429: answer and close */
 } conn_info;
 
-struct http_server {
-    struct MHD_Daemon *daemon;
-    http_handler_fn handler;
-    void *ctx;
-    http_server_config cfg;
-    int port;
-    pthread_mutex_t lock;
-    int in_flight;
-    conn_info *conns;
-    long n_conns;
-    pthread_t watchdog;
-    int stop_pipe[2];
-    bool watchdog_running;
-    atomic_ullong refused_connection_limit, refused_per_client_limit,
-        request_timeouts;
-};
+/* Where a request stands. */
+typedef enum request_phase {
+    PHASE_READING, /* headers read, the body (if any) arriving */
+    PHASE_QUEUED,  /* suspended: waiting for or on a worker */
+    PHASE_DONE     /* a worker filled res; the connection is resumed */
+} request_phase;
 
 /* Per-request state: created on the first call for a request, freed only in
- * request_completed. */
+ * request_completed. While the request is with a worker, the worker owns
+ * req and res; the event thread touches the state again only after the
+ * worker's MHD_resume_connection. */
 typedef struct request_state {
     parity_buf body;
     bool too_large;
+    bool suspended; /* counted in server->suspended */
     struct timespec started;
+    _Atomic request_phase phase;
+    struct MHD_Connection *connection;
+    const char *method, *url, *client;
+    http_pair args[MAX_ARGS];
+    size_t n_args;
+    bool args_overflow;
+    http_request req;
+    http_response *res;
+    struct request_state *next_job; /* the worker queue */
 } request_state;
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_handlers handlers;
+    http_server_config cfg;
+    int port;
+    int event_threads;
+    pthread_mutex_t lock; /* the connection list */
+    conn_info *conns;
+    long n_conns;
+    atomic_int in_flight; /* requests begun and not completed */
+    atomic_int suspended; /* connections suspended now */
+    pthread_t watchdog;
+    int stop_pipe[2];
+    bool watchdog_running;
+    /* The workers and their queue (guarded by queue_lock). */
+    pthread_mutex_t queue_lock;
+    pthread_cond_t queue_ready;
+    request_state *queue_head, *queue_tail;
+    long queue_len, workers_busy;
+    bool workers_stop;   /* workers exit once the queue is empty */
+    atomic_bool abandon; /* past the grace: queued requests get 503 */
+    pthread_t *workers;
+    int n_workers;
+    atomic_ullong refused_connection_limit, refused_per_client_limit,
+        request_timeouts, fast_answers, worker_answers;
+};
+
+static long long now_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+}
 
 const char *http_request_arg(const http_request *req, const char *key)
 {
@@ -72,26 +116,18 @@ const char *http_request_arg(const http_request *req, const char *key)
     return NULL;
 }
 
-typedef struct arg_collector {
-    http_pair pairs[MAX_ARGS];
-    size_t n;
-    size_t bytes;
-    bool overflow;
-} arg_collector;
-
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
                                    const char *key, const char *value)
 {
     (void)kind;
-    arg_collector *c = cls;
-    c->bytes += strlen(key) + (value ? strlen(value) : 0) + 2;
-    if (c->n == MAX_ARGS) {
-        c->overflow = true;
-        return MHD_YES; /* keep counting bytes */
+    request_state *state = cls;
+    if (state->n_args == MAX_ARGS) {
+        state->args_overflow = true;
+        return MHD_NO;
     }
-    c->pairs[c->n].key = key;
-    c->pairs[c->n].value = value ? value : "";
-    c->n++;
+    state->args[state->n_args].key = key;
+    state->args[state->n_args].value = value ? value : "";
+    state->n_args++;
     return MHD_YES;
 }
 
@@ -223,34 +259,6 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
     return ok;
 }
 
-/* Logs, counts and sends res, then frees it (or hands it to the response
- * when its bytes are borrowed). */
-static enum MHD_Result answer(http_server *server,
-                              struct MHD_Connection *connection,
-                              request_state *state, const char *method,
-                              const char *url, const char *client,
-                              http_response *res)
-{
-    char path_q[512];
-    size_t bytes = res->shared ? res->shared_len : res->body.len;
-    double seconds = seconds_since(&state->started);
-    log_event("info", "http.access",
-              "method=%s path=%s status=%d bytes=%zu ms=%.2f cache=%s "
-              "route=%s client=%s",
-              method, log_quote(url, path_q, sizeof path_q), res->status, bytes,
-              seconds * 1e3, res->cache_state ? res->cache_state : "-",
-              res->route_name ? res->route_name : "-", client);
-    if (server->cfg.observe)
-        server->cfg.observe(server->cfg.observe_ctx, res, seconds);
-    bool borrowed = res->shared != NULL;
-    enum MHD_Result ok = send_response(connection, res, method);
-    if (!borrowed) {
-        buf_dispose(&res->body);
-        free(res);
-    }
-    return ok;
-}
-
 static http_response *response_new(void)
 {
     http_response *res = calloc(1, sizeof *res);
@@ -259,6 +267,95 @@ static http_response *response_new(void)
     res->status = 200;
     buf_init(&res->body, (size_t)256 << 20);
     return res;
+}
+
+/* Frees a response that will not be sent (its borrowed bytes released). */
+static void response_free(http_response *res)
+{
+    if (!res)
+        return;
+    if (res->shared && res->release)
+        res->release(res->release_ctx);
+    buf_dispose(&res->body);
+    free(res);
+}
+
+/* Appends text at line[*n], never past cap. */
+static void line_text(char *line, size_t cap, size_t *n, const char *text)
+{
+    while (*text && *n < cap)
+        line[(*n)++] = *text++;
+}
+
+static void line_number(char *line, size_t cap, size_t *n,
+                        unsigned long long value)
+{
+    char digits[24];
+    int i = (int)sizeof digits - 1;
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    line_text(line, cap, n, digits + i);
+}
+
+/* The access line: "... method=GET path=/x status=200 bytes=12 ms=0.25
+ * cache=hit route=tile client=127.0.0.1", built without printf (it runs
+ * for every request; see log.c) and written with one write(2) before the
+ * answer is queued, so a client that has its answer finds the line. */
+static void log_access(const char *method, const char *url, int status,
+                       size_t bytes, double seconds, const char *cache_state,
+                       const char *route_name, const char *client)
+{
+    char line[1024], path_q[512];
+    const size_t cap = sizeof line - 1; /* room for the newline */
+    size_t n = log_prefix(line, sizeof line, "info", "http.access");
+    line_text(line, cap, &n, " method=");
+    line_text(line, cap, &n, method);
+    line_text(line, cap, &n, " path=");
+    line_text(line, cap, &n, log_quote(url, path_q, sizeof path_q));
+    line_text(line, cap, &n, " status=");
+    line_number(line, cap, &n, (unsigned long long)(status > 0 ? status : 0));
+    line_text(line, cap, &n, " bytes=");
+    line_number(line, cap, &n, (unsigned long long)bytes);
+    /* Milliseconds with two decimals, rounded. */
+    unsigned long long hundredths =
+        (unsigned long long)(seconds > 0 ? seconds * 1e5 + 0.5 : 0);
+    line_text(line, cap, &n, " ms=");
+    line_number(line, cap, &n, hundredths / 100);
+    char frac[4] = {'.', (char)('0' + hundredths / 10 % 10),
+                    (char)('0' + hundredths % 10), '\0'};
+    line_text(line, cap, &n, frac);
+    line_text(line, cap, &n, " cache=");
+    line_text(line, cap, &n, cache_state ? cache_state : "-");
+    line_text(line, cap, &n, " route=");
+    line_text(line, cap, &n, route_name ? route_name : "-");
+    line_text(line, cap, &n, " client=");
+    line_text(line, cap, &n, client);
+    line[n++] = '\n';
+    log_write(line, n);
+}
+
+/* Logs, counts and sends res, then frees it (or hands it to the response
+ * when its bytes are borrowed). */
+static enum MHD_Result answer(http_server *server,
+                              struct MHD_Connection *connection,
+                              request_state *state, http_response *res)
+{
+    size_t bytes = res->shared ? res->shared_len : res->body.len;
+    double seconds = seconds_since(&state->started);
+    log_access(state->method, state->url, res->status, bytes, seconds,
+               res->cache_state, res->route_name, state->client);
+    if (server->cfg.observe)
+        server->cfg.observe(server->cfg.observe_ctx, res, seconds);
+    bool borrowed = res->shared != NULL;
+    enum MHD_Result ok = send_response(connection, res, state->method);
+    if (!borrowed) {
+        buf_dispose(&res->body);
+        free(res);
+    }
+    return ok;
 }
 
 /* The first call of a request: may refuse it at once (limits) before its
@@ -326,60 +423,78 @@ static http_response *check_limits(http_server *server,
     return NULL;
 }
 
-static enum MHD_Result
-access_handler(void *cls, struct MHD_Connection *connection, const char *url,
-               const char *method, const char *version, const char *upload_data,
-               size_t *upload_data_size, void **con_cls)
+/* ---- workers ------------------------------------------------------------ */
+
+/* Runs one queued request's full handler (or, past the grace period of a
+ * stop, answers 503 without running it), then resumes its connection. */
+static void run_job(http_server *server, request_state *state)
 {
-    (void)version;
-    http_server *server = cls;
-    request_state *state = *con_cls;
-    conn_info *ci = connection_info(connection);
-    const char *client = ci ? ci->client : "-";
-    if (!state) {
-        state = calloc(1, sizeof *state);
+    if (atomic_load(&server->abandon))
+        respond_error_http(state->res, 503, "unavailable",
+                           "the server is stopping; retry shortly");
+    else
+        server->handlers.full(server->handlers.ctx, &state->req, state->res);
+    atomic_store(&state->phase, PHASE_DONE);
+    struct MHD_Connection *connection = state->connection;
+    /* From here on the event thread owns state again (and may free it). */
+    MHD_resume_connection(connection);
+}
+
+static void *worker_main(void *arg)
+{
+    http_server *server = arg;
+    pthread_mutex_lock(&server->queue_lock);
+    for (;;) {
+        while (!server->queue_head && !server->workers_stop)
+            pthread_cond_wait(&server->queue_ready, &server->queue_lock);
+        request_state *state = server->queue_head;
         if (!state)
-            return MHD_NO;
-        buf_init(&state->body, server->cfg.body_limit);
-        clock_gettime(CLOCK_MONOTONIC, &state->started);
-        *con_cls = state;
-        pthread_mutex_lock(&server->lock);
-        server->in_flight++;
-        pthread_mutex_unlock(&server->lock);
-        http_response *early =
-            check_limits(server, connection, url, method, ci);
-        if (early)
-            return answer(server, connection, state, method, url, client,
-                          early);
-        return MHD_YES;
+            break; /* stopping, and nothing left to answer */
+        server->queue_head = state->next_job;
+        if (!server->queue_head)
+            server->queue_tail = NULL;
+        server->queue_len--;
+        server->workers_busy++;
+        pthread_mutex_unlock(&server->queue_lock);
+        run_job(server, state);
+        pthread_mutex_lock(&server->queue_lock);
+        server->workers_busy--;
     }
-    if (*upload_data_size) {
-        if (!state->too_large && buf_append(&state->body, upload_data,
-                                            *upload_data_size) != PARITY_OK) {
-            state->too_large = true;
-            buf_dispose(&state->body);
-        }
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
+    pthread_mutex_unlock(&server->queue_lock);
+    return NULL;
+}
 
-    if (ci) {
-        pthread_mutex_lock(&server->lock);
-        ci->answering = true;
-        pthread_mutex_unlock(&server->lock);
-    }
-    http_response *res = response_new();
-    if (!res)
-        return MHD_NO;
+/* Hands a suspended request to the workers. */
+static void enqueue(http_server *server, request_state *state)
+{
+    state->next_job = NULL;
+    pthread_mutex_lock(&server->queue_lock);
+    if (server->queue_tail)
+        server->queue_tail->next_job = state;
+    else
+        server->queue_head = state;
+    server->queue_tail = state;
+    server->queue_len++;
+    pthread_cond_signal(&server->queue_ready);
+    pthread_mutex_unlock(&server->queue_lock);
+}
 
-    arg_collector args = {.n = 0};
+/* ---- requests ----------------------------------------------------------- */
+
+/* Fills state->req from the connection (the values stay valid until the
+ * request completes, suspended or not). */
+static void build_request(struct MHD_Connection *connection,
+                          request_state *state)
+{
+    state->n_args = 0;
+    state->args_overflow = false;
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_arg,
-                              &args);
-    http_request req = {
-        .method = method,
-        .path = url,
-        .args = args.pairs,
-        .n_args = args.n,
+                              state);
+    state->req = (http_request){
+        .method = state->method,
+        .path = state->url,
+        .args = state->args,
+        .n_args = state->n_args,
         .if_none_match = MHD_lookup_connection_value(
             connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
         .accept_encoding = MHD_lookup_connection_value(
@@ -394,21 +509,104 @@ access_handler(void *cls, struct MHD_Connection *connection, const char *url,
             connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
         .body = state->body.data,
         .body_len = state->body.len,
-        .client = client,
+        .client = state->client,
     };
+}
+
+/* The complete request, on an event thread: answered here (a refusal, or
+ * the fast handler's answer), or suspended and queued for a worker. */
+static enum MHD_Result dispatch(http_server *server,
+                                struct MHD_Connection *connection,
+                                request_state *state, conn_info *ci)
+{
+    if (ci)
+        atomic_store(&ci->answering, true);
+    http_response *res = response_new();
+    if (!res)
+        return MHD_NO;
+    build_request(connection, state);
     if (state->too_large) {
         char msg[128];
         snprintf(msg, sizeof msg,
                  "request body is larger than the limit of %zu bytes",
                  server->cfg.body_limit);
         respond_error(res, PARITY_ERR_TOO_LARGE, msg, NULL);
-    } else if (args.overflow) {
+        return answer(server, connection, state, res);
+    }
+    if (state->args_overflow) {
         respond_error(res, PARITY_ERR_INPUT,
                       "too many query parameters (at most 64)", NULL);
-    } else {
-        server->handler(server->ctx, &req, res);
+        return answer(server, connection, state, res);
     }
-    return answer(server, connection, state, method, url, client, res);
+    if (server->handlers.fast &&
+        server->handlers.fast(server->handlers.ctx, &state->req, res)) {
+        atomic_fetch_add(&server->fast_answers, 1);
+        return answer(server, connection, state, res);
+    }
+    /* Declined: whatever the fast handler left is dropped. */
+    response_free(res);
+    if (!(state->res = response_new()))
+        return MHD_NO;
+    state->connection = connection;
+    atomic_store(&state->phase, PHASE_QUEUED);
+    state->suspended = true;
+    atomic_fetch_add(&server->suspended, 1);
+    MHD_suspend_connection(connection);
+    enqueue(server, state);
+    return MHD_YES;
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *connection, const char *url,
+               const char *method, const char *version, const char *upload_data,
+               size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    http_server *server = cls;
+    request_state *state = *con_cls;
+    conn_info *ci = connection_info(connection);
+    if (!state) {
+        state = calloc(1, sizeof *state);
+        if (!state)
+            return MHD_NO;
+        buf_init(&state->body, server->cfg.body_limit);
+        clock_gettime(CLOCK_MONOTONIC, &state->started);
+        state->method = method;
+        state->url = url;
+        state->client = ci ? ci->client : "-";
+        atomic_init(&state->phase, PHASE_READING);
+        *con_cls = state;
+        atomic_fetch_add(&server->in_flight, 1);
+        http_response *early =
+            check_limits(server, connection, url, method, ci);
+        if (early)
+            return answer(server, connection, state, early);
+        return MHD_YES;
+    }
+    request_phase phase = atomic_load(&state->phase);
+    if (phase == PHASE_DONE) {
+        /* Resumed: the worker's answer. */
+        http_response *res = state->res;
+        state->res = NULL;
+        if (state->suspended) {
+            state->suspended = false;
+            atomic_fetch_sub(&server->suspended, 1);
+        }
+        atomic_fetch_add(&server->worker_answers, 1);
+        return answer(server, connection, state, res);
+    }
+    if (phase == PHASE_QUEUED)
+        return MHD_YES; /* not expected while suspended; nothing to do */
+    if (*upload_data_size) {
+        if (!state->too_large && buf_append(&state->body, upload_data,
+                                            *upload_data_size) != PARITY_OK) {
+            state->too_large = true;
+            buf_dispose(&state->body);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(server, connection, state, ci);
 }
 
 static void request_completed(void *cls, struct MHD_Connection *connection,
@@ -420,17 +618,18 @@ static void request_completed(void *cls, struct MHD_Connection *connection,
     request_state *state = *con_cls;
     if (!state)
         return;
+    if (state->suspended) /* closed after the resume, before the answer */
+        atomic_fetch_sub(&server->suspended, 1);
+    response_free(state->res);
     buf_dispose(&state->body);
     free(state);
     *con_cls = NULL;
     conn_info *ci = connection_info(connection);
-    pthread_mutex_lock(&server->lock);
-    server->in_flight--;
     if (ci) {
-        ci->answering = false;
-        clock_gettime(CLOCK_MONOTONIC, &ci->phase_start);
+        atomic_store(&ci->phase_start_ns, now_ns());
+        atomic_store(&ci->answering, false);
     }
-    pthread_mutex_unlock(&server->lock);
+    atomic_fetch_sub(&server->in_flight, 1);
 }
 
 /* Connection bookkeeping: counts open connections (in total and per
@@ -451,7 +650,8 @@ static void connection_notify(void *cls, struct MHD_Connection *connection,
                                        MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         address_text(info ? info->client_addr : NULL, ci->client,
                      sizeof ci->client);
-        clock_gettime(CLOCK_MONOTONIC, &ci->phase_start);
+        atomic_init(&ci->phase_start_ns, now_ns());
+        atomic_init(&ci->answering, false);
         pthread_mutex_lock(&server->lock);
         long same_client = 0;
         if (server->cfg.per_client_limit > 0)
@@ -520,22 +720,27 @@ static void send_timeout_answer(int fd, int timeout_s)
 
 /* Closes connections whose request has taken longer than the request
  * timeout to arrive (a slowloris client sends a byte now and then to stay
- * under the idle timeout). shutdown() makes libmicrohttpd's thread see the
- * end of the stream and close the connection itself. */
+ * under the idle timeout). shutdown() makes libmicrohttpd's event thread
+ * see the end of the stream and close the connection itself. Requests
+ * being answered (on a worker or being sent) are left alone: a worker is
+ * bounded by the database's deadlines, and libmicrohttpd does not time out
+ * a suspended connection. */
 static void *watchdog_main(void *arg)
 {
     http_server *server = arg;
+    long long limit_ns =
+        (long long)server->cfg.request_timeout_s * 1000000000LL;
     for (;;) {
         struct pollfd p = {.fd = server->stop_pipe[0], .events = POLLIN};
         if (poll(&p, 1, WATCHDOG_PERIOD_MS) > 0)
             return NULL;
+        long long now = now_ns();
         pthread_mutex_lock(&server->lock);
         for (conn_info *ci = server->conns; ci; ci = ci->next) {
             if (ci->timed_out || ci->fd < 0 ||
-                seconds_since(&ci->phase_start) <=
-                    server->cfg.request_timeout_s)
+                now - atomic_load(&ci->phase_start_ns) <= limit_ns)
                 continue;
-            if (ci->answering)
+            if (atomic_load(&ci->answering))
                 continue; /* the handler runs: bounded by its own deadlines */
             ci->timed_out = true;
             atomic_fetch_add(&server->request_timeouts, 1);
@@ -615,6 +820,18 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *addr,
     return true;
 }
 
+/* Stops the workers (they answer what is queued first) and joins them. */
+static void workers_stop(http_server *server)
+{
+    pthread_mutex_lock(&server->queue_lock);
+    server->workers_stop = true;
+    pthread_cond_broadcast(&server->queue_ready);
+    pthread_mutex_unlock(&server->queue_lock);
+    for (int i = 0; i < server->n_workers; i++)
+        pthread_join(server->workers[i], NULL);
+    server->n_workers = 0;
+}
+
 static void server_free(http_server *server)
 {
     if (server->watchdog_running) {
@@ -622,16 +839,20 @@ static void server_free(http_server *server)
             log_event("warn", "http.watchdog_stop", "error=write");
         pthread_join(server->watchdog, NULL);
     }
+    workers_stop(server);
+    free(server->workers);
     if (server->stop_pipe[0] >= 0) {
         close(server->stop_pipe[0]);
         close(server->stop_pipe[1]);
     }
     pthread_mutex_destroy(&server->lock);
+    pthread_mutex_destroy(&server->queue_lock);
+    pthread_cond_destroy(&server->queue_ready);
     free(server);
 }
 
 http_server *http_server_start(const http_server_config *cfg,
-                               http_handler_fn handler, void *ctx, char *err,
+                               const http_handlers *handlers, char *err,
                                size_t errlen)
 {
     struct sockaddr_storage addr;
@@ -643,24 +864,53 @@ http_server *http_server_start(const http_server_config *cfg,
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    server->handler = handler;
-    server->ctx = ctx;
+    server->handlers = *handlers;
     server->cfg = *cfg;
     server->stop_pipe[0] = server->stop_pipe[1] = -1;
     pthread_mutex_init(&server->lock, NULL);
+    pthread_mutex_init(&server->queue_lock, NULL);
+    pthread_cond_init(&server->queue_ready, NULL);
     if (pipe(server->stop_pipe) != 0) {
         server->stop_pipe[0] = server->stop_pipe[1] = -1;
         server_free(server);
         parity_fail(err, errlen, PARITY_ERR_IO, "pipe: %s", strerror(errno));
         return NULL;
     }
-    /* MHD_USE_ITC: MHD_quiesce_daemon needs it in this threading mode. */
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    int event_threads = cfg->event_threads;
+    if (event_threads <= 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        event_threads = cpus > 0 ? (int)(cpus < 64 ? cpus : 64) : 1;
+    }
+    server->event_threads = event_threads;
+    int n_workers = cfg->worker_threads > 0 ? cfg->worker_threads : 1;
+    server->workers = calloc((size_t)n_workers, sizeof *server->workers);
+    if (!server->workers) {
+        server_free(server);
+        parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (int i = 0; i < n_workers; i++) {
+        if (pthread_create(&server->workers[i], NULL, worker_main, server) !=
+            0) {
+            server_free(server);
+            parity_fail(err, errlen, PARITY_ERR_IO,
+                        "cannot start worker thread %d of %d", i + 1,
+                        n_workers);
+            return NULL;
+        }
+        server->n_workers = i + 1;
+    }
+    /* Event threads on epoll, each with its own share of the connections;
+     * suspend/resume (which brings MHD_USE_ITC, needed by
+     * MHD_quiesce_daemon too) for requests that go to a worker. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    unsigned hard_limit = (unsigned)cfg->connection_limit + LIMIT_MARGIN;
+    /* With a thread pool, libmicrohttpd gives each thread an equal share of
+     * the hard limit: the margin is per thread. */
+    unsigned hard_limit = (unsigned)cfg->connection_limit +
+                          (unsigned)LIMIT_MARGIN * (unsigned)event_threads;
     unsigned per_ip = cfg->per_client_limit > 0
                           ? (unsigned)cfg->per_client_limit + LIMIT_MARGIN
                           : 0;
@@ -672,8 +922,10 @@ http_server *http_server_start(const http_server_config *cfg,
         flags, 0, NULL, NULL, access_handler, server,
         /* First, so that libmicrohttpd's own start-up messages use it. */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)cfg->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(event_threads > 1 ? event_threads : 0),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, hard_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
@@ -715,11 +967,28 @@ void http_server_get_stats(http_server *server, http_server_stats *out)
     pthread_mutex_lock(&server->lock);
     out->open_connections = server->n_conns;
     pthread_mutex_unlock(&server->lock);
+    pthread_mutex_lock(&server->queue_lock);
+    out->workers_busy = server->workers_busy;
+    out->worker_queue = server->queue_len;
+    pthread_mutex_unlock(&server->queue_lock);
     out->refused_connection_limit =
         atomic_load(&server->refused_connection_limit);
     out->refused_per_client_limit =
         atomic_load(&server->refused_per_client_limit);
     out->request_timeouts = atomic_load(&server->request_timeouts);
+    out->fast_answers = atomic_load(&server->fast_answers);
+    out->worker_answers = atomic_load(&server->worker_answers);
+}
+
+/* Waits up to ms for counter to reach 0; returns its last value. */
+static int wait_for_zero(atomic_int *counter, int ms)
+{
+    int value = atomic_load(counter);
+    for (int waited = 0; value > 0 && waited < ms; waited += 20) {
+        usleep(20000);
+        value = atomic_load(counter);
+    }
+    return value;
 }
 
 void http_server_stop(http_server *server, int grace_ms)
@@ -736,19 +1005,30 @@ void http_server_stop(http_server *server, int grace_ms)
          * complete connections into its backlog; shutting the listening
          * socket down makes them refused. It is closed after the stop. */
         shutdown(listen_fd, SHUT_RDWR);
-    int busy = 0;
-    for (int waited = 0; waited <= grace_ms; waited += 20) {
-        pthread_mutex_lock(&server->lock);
-        busy = server->in_flight;
-        pthread_mutex_unlock(&server->lock);
-        if (busy == 0)
-            break;
-        usleep(20000);
-    }
-    if (busy)
+    int busy = wait_for_zero(&server->in_flight, grace_ms);
+    if (busy) {
         log_event("warn", "server.grace_expired",
-                  "in_flight=%d grace_ms=%d (waiting for their handlers)", busy,
-                  grace_ms);
+                  "in_flight=%d grace_ms=%d (cutting their connections, "
+                  "waiting for running handlers)",
+                  busy, grace_ms);
+        /* Requests still queued are answered 503 without running; every
+         * open connection is cut now, so its client learns at once that
+         * its request did not complete. */
+        atomic_store(&server->abandon, true);
+        pthread_mutex_lock(&server->lock);
+        for (conn_info *ci = server->conns; ci; ci = ci->next)
+            if (ci->fd >= 0)
+                shutdown(ci->fd, SHUT_RDWR);
+        pthread_mutex_unlock(&server->lock);
+    }
+    /* Every queued request is answered and every suspended connection
+     * resumed once the workers are done; libmicrohttpd must not be stopped
+     * with a connection still suspended, so wait for the event threads to
+     * take them back. */
+    workers_stop(server);
+    int left = wait_for_zero(&server->suspended, RESUME_WAIT_MS);
+    if (left)
+        log_event("warn", "server.resume_wait_expired", "suspended=%d", left);
     MHD_stop_daemon(server->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);

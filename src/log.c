@@ -55,57 +55,53 @@ static int put_text(char *line, int n, int cap, const char *text)
     return n;
 }
 
-void log_event(const char *level, const char *event, const char *fmt, ...)
+size_t log_prefix(char *line, size_t cap, const char *level, const char *event)
 {
-    char line[4096];
     struct timeval now;
     gettimeofday(&now, NULL);
     /* Not gmtime_r: glibc takes its time-zone lock even for UTC, and every
-     * request thread logs. */
+     * request logs. */
     int year, month, day, hour, minute, second;
     log_utc_fields((long long)now.tv_sec, &year, &month, &day, &hour, &minute,
                    &second);
-    /* The fixed part by hand: printf is slow in this process (a linked
-     * library registers printf extensions, which sends every call down
-     * glibc's slow path), and this runs for every request. */
+    /* By hand: printf is slow in this process (a linked library registers
+     * printf extensions, which sends every call down glibc's slow path),
+     * and this runs for every request. */
+    char stamp[32];
     int n = 0;
-    line[n++] = 't';
-    line[n++] = 's';
-    line[n++] = '=';
-    n = put_digits(line, n, year, 4);
-    line[n++] = '-';
-    n = put_digits(line, n, month, 2);
-    line[n++] = '-';
-    n = put_digits(line, n, day, 2);
-    line[n++] = 'T';
-    n = put_digits(line, n, hour, 2);
-    line[n++] = ':';
-    n = put_digits(line, n, minute, 2);
-    line[n++] = ':';
-    n = put_digits(line, n, second, 2);
-    line[n++] = '.';
-    n = put_digits(line, n, (int)(now.tv_usec / 1000), 3);
-    n = put_text(line, n, (int)sizeof line - 2, "Z level=");
-    n = put_text(line, n, (int)sizeof line - 2, level);
-    n = put_text(line, n, (int)sizeof line - 2, " event=");
-    n = put_text(line, n, (int)sizeof line - 2, event);
-    if (fmt && *fmt && (size_t)n < sizeof line - 2) {
-        line[n++] = ' ';
-        va_list ap;
-        va_start(ap, fmt);
-        int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-        va_end(ap);
-        if (m > 0)
-            n += m;
-        if ((size_t)n >= sizeof line - 1)
-            n = (int)sizeof line - 2;
-    }
-    line[n++] = '\n';
+    stamp[n++] = 't';
+    stamp[n++] = 's';
+    stamp[n++] = '=';
+    n = put_digits(stamp, n, year, 4);
+    stamp[n++] = '-';
+    n = put_digits(stamp, n, month, 2);
+    stamp[n++] = '-';
+    n = put_digits(stamp, n, day, 2);
+    stamp[n++] = 'T';
+    n = put_digits(stamp, n, hour, 2);
+    stamp[n++] = ':';
+    n = put_digits(stamp, n, minute, 2);
+    stamp[n++] = ':';
+    n = put_digits(stamp, n, second, 2);
+    stamp[n++] = '.';
+    n = put_digits(stamp, n, (int)(now.tv_usec / 1000), 3);
+    stamp[n] = '\0';
+    int limit = cap > 2 ? (int)cap - 2 : 0;
+    int m = put_text(line, 0, limit, stamp);
+    m = put_text(line, m, limit, "Z level=");
+    m = put_text(line, m, limit, level);
+    m = put_text(line, m, limit, " event=");
+    m = put_text(line, m, limit, event);
+    return (size_t)m;
+}
+
+void log_write(const char *line, size_t len)
+{
     /* One write(2) per line, not stdio: stderr's lock was the most contended
-     * lock of the server (every request thread logs its access line), and a
-     * single write keeps lines whole. */
+     * lock of the server (every request logs its access line), and a single
+     * write keeps lines whole. */
     const char *p = line;
-    size_t left = (size_t)n;
+    size_t left = len;
     while (left > 0) {
         ssize_t written = write(STDERR_FILENO, p, left);
         if (written < 0 && errno == EINTR)
@@ -115,6 +111,25 @@ void log_event(const char *level, const char *event, const char *fmt, ...)
         p += written;
         left -= (size_t)written;
     }
+}
+
+void log_event(const char *level, const char *event, const char *fmt, ...)
+{
+    char line[4096];
+    size_t n = log_prefix(line, sizeof line, level, event);
+    if (fmt && *fmt && n < sizeof line - 2) {
+        line[n++] = ' ';
+        va_list ap;
+        va_start(ap, fmt);
+        int m = vsnprintf(line + n, sizeof line - n, fmt, ap);
+        va_end(ap);
+        if (m > 0)
+            n += (size_t)m;
+        if (n >= sizeof line - 1)
+            n = sizeof line - 2;
+    }
+    line[n++] = '\n';
+    log_write(line, n);
 }
 
 const char *log_quote(const char *value, char *out, size_t outlen)
@@ -127,8 +142,10 @@ const char *log_quote(const char *value, char *out, size_t outlen)
     for (const char *p = value; *p && !needs; p++)
         needs = *p == ' ' || *p == '"' || *p == '=' || (unsigned char)*p < 0x20;
     size_t n = 0;
-    if (!needs) {
-        snprintf(out, outlen, "%s", value);
+    if (!needs) { /* not snprintf: this runs for every request's path */
+        size_t len = strnlen(value, outlen - 1);
+        memcpy(out, value, len);
+        out[len] = '\0';
         return out;
     }
     out[n++] = '"';

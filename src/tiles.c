@@ -122,6 +122,39 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
     return status;
 }
 
+bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
+                http_response *res)
+{
+    const layer_def *layer = layers_find(r->name);
+    if (!layer || !layers_query(layer, r->format))
+        return false;
+    /* A token is checked against the database on every request. */
+    bool filtered = layer->n_params > 5;
+    if (filtered && req->authorization)
+        return false;
+    /* The same trust in stored tiles as tiles_handle. */
+    bool listening = ctx->listener && db_listener_connected(ctx->listener);
+    bool database_down = ctx->database_down && atomic_load(ctx->database_down);
+    if (!listening && !database_down)
+        return false;
+    params_filters filters;
+    char err[256];
+    if (params_parse_filters(req, &filters, err, sizeof err) != PARITY_OK)
+        return false; /* tiles_handle says what is wrong */
+    char filters_key[1024] = "";
+    if (filtered)
+        params_filters_key(&filters, filters_key, sizeof filters_key);
+    char key[1400];
+    tiles_cache_key(layer->name, r->tile, r->format, filters_key, false, key,
+                    sizeof key);
+    cache_entry *entry;
+    if (!cache_lookup_stored(ctx->cache, key, &entry))
+        return false;
+    res->cache_state = "hit";
+    handler_answer_entry(req, res, entry, ctx->cfg->cache_control);
+    return true;
+}
+
 void tiles_handle(const handler_ctx *ctx, const http_request *req,
                   const route *r, http_response *res)
 {

@@ -3,8 +3,8 @@
  *
  * The app owns the database pool and the LISTEN/NOTIFY listener, and turns
  * each http_request into an answer: health, TileJSON, tiles, the JSON API
- * and the page's static files. Created once, shared by every connection
- * thread (all of its functions are thread-safe).
+ * and the page's static files. Created once, shared by every event and
+ * worker thread of the server (all of its functions are thread-safe).
  */
 #ifndef PARITY_APP_H
 #define PARITY_APP_H
@@ -39,8 +39,18 @@ typedef struct app app;
 app *app_new(const app_config *cfg, char *err, size_t errlen);
 void app_free(app *a);
 
-/* The http_handler_fn for the server (ctx is the app). */
+/* The full http_handler_fn for the server (ctx is the app): answers every
+ * request; may block on the database and files (run it on a worker). */
 void app_handle(void *ctx, const http_request *req, http_response *res);
+
+/* The fast http_fast_fn for the server (ctx is the app): never blocks.
+ * Answers a GET/HEAD of a tile stored in the cache (200 or 304) when no
+ * token needs checking, /healthz and /readyz from the health monitor's
+ * last probe, and CORS preflights; declines everything else (a cache miss,
+ * a fill in flight, the first probe not yet done, anything touching the
+ * database or files), which app_handle then answers. A declined request
+ * leaves no trace (no counter moves). */
+bool app_fast(void *ctx, const http_request *req, http_response *res);
 
 /* The http_observe_fn for the server (ctx is the app): counts each answer
  * for /metrics. */

@@ -97,6 +97,13 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
                            cache_entry **entry, cache_flight **flight,
                            char *err, size_t errlen);
 
+/* The non-blocking lookup: a stored, still valid entry for key (a
+ * reference in *entry: release it; counted as a hit) and true; otherwise
+ * false with *entry NULL, nothing counted and nothing changed (no fill is
+ * started or waited for; an expired entry is left for cache_lookup to
+ * drop). Thread-safe; takes the lock briefly, never waits. */
+bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry);
+
 /* Limits the entry the fill will make to valid_until (seconds since the
  * epoch; 0, the default, means until invalidated): a lookup after that time
  * drops it and fills again. For answers that change with the date. Called

@@ -20,10 +20,21 @@
  * slow bodies: a watchdog thread checks every connection), and a connection
  * idle for idle_timeout_s is closed.
  *
- * Threading: thread-per-connection. Handlers block on the database; with a
- * thread per connection a slow tile never holds up a cached one, and
- * keep-alive connections from the page reuse their thread. The handler is
- * called from many threads at once and must be thread-safe.
+ * Threading: event-driven. A few event threads (libmicrohttpd's internal
+ * thread pool on epoll, event_threads of them) read requests and write
+ * answers for every connection; they must never block. Each complete
+ * request is first offered to the `fast` handler, on the event thread: it
+ * answers at once what needs no waiting (a cached tile, a 304, health from
+ * the monitor's last probe) or declines. A declined request's connection
+ * is suspended and the request goes to a bounded pool of worker threads
+ * (worker_threads of them) running the `full` handler, which may block on
+ * the database or the disk; when it has filled the answer the connection
+ * is resumed and the event thread sends it. So a slow request holds a
+ * worker, never an event thread, and cached tiles keep flowing on every
+ * other connection. Both handlers are called from many threads at once and
+ * must be thread-safe; no handler may assume one thread per connection.
+ * The request (http_request and everything it points to) stays valid and
+ * unchanged until the answer is sent, on whichever thread handles it.
  */
 #ifndef PARITY_HTTP_H
 #define PARITY_HTTP_H
@@ -85,10 +96,28 @@ typedef struct http_response {
     const char *route_name; /* static route label for logs and metrics */
 } http_response;
 
+/* The full handler: runs on a worker thread and may block (the database,
+ * files), bounded by the deadlines of what it waits for. It always
+ * answers: res starts as a 200 with no body. */
 typedef void (*http_handler_fn)(void *ctx, const http_request *req,
                                 http_response *res);
 
-/* Called once per answered request (from the connection's thread), after
+/* The fast handler: runs on an event thread, so it must not block (no
+ * database, no files, no waiting on another request; taking a mutex held
+ * only briefly is fine). Returns true when it answered (res filled);
+ * false to decline, and then the request goes to the full handler with a
+ * fresh res (what the fast handler left in res is discarded: borrowed
+ * bytes are released through res->release). */
+typedef bool (*http_fast_fn)(void *ctx, const http_request *req,
+                             http_response *res);
+
+typedef struct http_handlers {
+    http_fast_fn fast;    /* may be NULL: every request goes to a worker */
+    http_handler_fn full; /* required */
+    void *ctx;            /* passed to both */
+} http_handlers;
+
+/* Called once per answered request (from an event thread), after
  * the answer is decided and before it is sent: for metrics. Requests
  * refused by a limit before reaching the handler have route_name NULL. */
 typedef void (*http_observe_fn)(void *ctx, const http_response *res,
@@ -102,6 +131,8 @@ typedef struct http_server_config {
     int request_timeout_s;   /* whole request (headers + body) must arrive */
     size_t body_limit;       /* request body cap, 413 past it */
     size_t header_limit;     /* request line + headers, 431 past it */
+    int event_threads;       /* event threads (0: the online CPUs) */
+    int worker_threads;      /* worker threads for the full handler (>= 1) */
     http_observe_fn observe; /* may be NULL */
     void *observe_ctx;
 } http_server_config;
@@ -111,6 +142,10 @@ typedef struct http_server_stats {
     unsigned long long refused_connection_limit; /* answered 503 */
     unsigned long long refused_per_client_limit; /* answered 429 */
     unsigned long long request_timeouts;         /* answered 408 and closed */
+    unsigned long long fast_answers;   /* answered on an event thread */
+    unsigned long long worker_answers; /* answered by a worker */
+    long workers_busy;                 /* workers running a handler now */
+    long worker_queue;                 /* requests waiting for a worker */
 } http_server_stats;
 
 typedef struct http_server http_server;
@@ -118,10 +153,11 @@ typedef struct http_server http_server;
 /* Looks up the first query argument named key, or NULL. */
 const char *http_request_arg(const http_request *req, const char *key);
 
-/* Starts serving; handler runs on the connection threads. NULL on failure
- * with err saying why (address in use, bad address, ...). */
+/* Starts serving with the two handlers (see the top; handlers is copied).
+ * NULL on failure with err saying why (address in use, bad address, no
+ * threads, ...). */
 http_server *http_server_start(const http_server_config *cfg,
-                               http_handler_fn handler, void *ctx, char *err,
+                               const http_handlers *handlers, char *err,
                                size_t errlen);
 
 /* The port actually bound (useful with port 0). */
@@ -131,9 +167,12 @@ int http_server_port(const http_server *server);
 void http_server_get_stats(http_server *server, http_server_stats *out);
 
 /* Stops accepting (new connections are refused at once), lets in-flight
- * requests finish for up to grace_ms, then closes every connection and
- * stops. A handler still running after grace_ms is waited for (handlers
- * are bounded by the database's deadlines). NULL is fine. */
+ * requests finish for up to grace_ms (those waiting for or on a worker
+ * included), then closes every connection and stops. Past grace_ms the
+ * connections still open are cut at once; a full handler still running is
+ * waited for (handlers are bounded by the database's deadlines) and
+ * requests still queued for a worker are answered 503 without running.
+ * Call it from one thread, not from a handler. NULL is fine. */
 void http_server_stop(http_server *server, int grace_ms);
 
 #endif

@@ -15,6 +15,17 @@
 void log_event(const char *level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Writes the start of a line, "ts=... level=LEVEL event=EVENT", into line
+ * (cap bytes; at most cap - 2 are used, leaving room for the caller's
+ * fields and the newline) and returns its length; no NUL is written. For
+ * lines built by hand on hot paths (the access log), finished with
+ * log_write. Thread-safe, no printf. */
+size_t log_prefix(char *line, size_t cap, const char *level, const char *event);
+
+/* Writes len bytes of line (one whole line, ending in '\n') to standard
+ * error with one write(2). Thread-safe. */
+void log_write(const char *line, size_t len);
+
 /* The UTC calendar fields of seconds since 1970-01-01 (what gmtime_r
  * gives, without its lock). Pure. */
 void log_utc_fields(long long seconds, int *year, int *month, int *day,

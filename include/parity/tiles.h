@@ -36,6 +36,14 @@
 void tiles_handle(const handler_ctx *ctx, const http_request *req,
                   const route *r, http_response *res);
 
+/* The non-blocking part of tiles_handle, for an event thread: answers the
+ * request (true) when its tile is stored in the cache and no token needs
+ * checking; otherwise (a miss, a fill in flight, a token, filters that do
+ * not parse, the cache not trusted now) returns false with res untouched,
+ * and tiles_handle must answer it. Takes the cache's mutex briefly. */
+bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
+                http_response *res);
+
 /* The cache key of a tile request into out (at most outlen bytes). Two
  * requests that must get the same bytes give the same key; filters count
  * only for layers that take them. Pure. */
