@@ -725,6 +725,12 @@ static bool fast_dispatch(app *a, const http_request *req, http_response *res)
             handle_readyz(res, state);
         return true;
     }
+    case ROUTE_METRICS:
+        /* Counters and gauges under short locks, and /proc/self/statm
+         * (memory, never the disk): cheap, and answerable while every
+         * worker is busy, which is when it is wanted. */
+        handle_metrics(a, res);
+        return true;
     case ROUTE_TILE: return tiles_fast(&a->ctx, req, &r, res);
     default: return false;
     }

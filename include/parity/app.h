@@ -46,10 +46,10 @@ void app_handle(void *ctx, const http_request *req, http_response *res);
 /* The fast http_fast_fn for the server (ctx is the app): never blocks.
  * Answers a GET/HEAD of a tile stored in the cache (200 or 304) when no
  * token needs checking, /healthz and /readyz from the health monitor's
- * last probe, and CORS preflights; declines everything else (a cache miss,
- * a fill in flight, the first probe not yet done, anything touching the
- * database or files), which app_handle then answers. A declined request
- * leaves no trace (no counter moves). */
+ * last probe, /metrics (counters under short locks) and CORS preflights;
+ * declines everything else (a cache miss, a fill in flight, the first probe not
+ * yet done, anything touching the database or files), which app_handle then
+ * answers. A declined request leaves no trace (no counter moves). */
 bool app_fast(void *ctx, const http_request *req, http_response *res);
 
 /* The http_observe_fn for the server (ctx is the app): counts each answer
