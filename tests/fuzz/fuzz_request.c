@@ -1,8 +1,8 @@
-/* A whole request through app_handle, the way http.c hands it over (the
- * path and parameters percent-decoded, selected headers, a body), with
- * the database unreachable: what must hold for any request is that the
- * answer is well-formed, never a 500, and that no file outside the web
- * root is ever served (a canary file sits next to it).
+/* A whole request through app_fast and app_handle, the way http.c hands it
+ * over (the path and parameters percent-decoded, selected headers, a
+ * body), with the database unreachable: what must hold for any request is that
+ * the answer is well-formed, never a 500, and that no file outside the web root
+ * is ever served (a canary file sits next to it).
  *
  * Input: "METHOD PATH\nk=v&k=v\nName: value\n...\n\nbody". Requests that
  * would reach the database (a tile, an API collection) stop at parsing:
@@ -134,6 +134,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         req.body = p;
         req.body_len = (size_t)(end - p);
     }
+    /* The fast path (app_fast, on http.c's event threads) never touches
+     * the database or a file, so every request goes through it, tiles and
+     * API calls included: it answers well-formed or declines. */
+    http_response fast = {.status = 200};
+    buf_init(&fast.body, (size_t)16 << 20);
+    if (app_fast(the_app, &req, &fast)) {
+        FUZZ_CHECK(fast.status >= 200 && fast.status <= 599);
+        FUZZ_CHECK(fast.status != 500);
+        if (fast.allow_origin)
+            FUZZ_CHECK(
+                !strcasecmp(fast.allow_origin, "https://maps.example.org"));
+    }
+    buf_dispose(&fast.body);
+    if (fast.shared && fast.release)
+        fast.release(fast.release_ctx);
     route r;
     char err[256];
     bool needs_database =
