@@ -167,6 +167,57 @@ static conn_info *connection_info(struct MHD_Connection *connection)
     return info ? info->socket_context : NULL;
 }
 
+/* The Date header's value ("Sun, 29 Nov 2026 06:03:28 GMT", RFC 9110),
+ * made at most once a second per thread. By hand: libmicrohttpd's own goes
+ * through gmtime_r (glibc's time-zone lock, shared by the event threads)
+ * and snprintf (slow in this process, see log.c) for every answer. */
+static const char *http_date(void)
+{
+    static _Thread_local long long made_for = -1;
+    static _Thread_local char text[32];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if ((long long)now.tv_sec == made_for)
+        return text;
+    static const char *const DAYS[] = {"Sun", "Mon", "Tue", "Wed",
+                                       "Thu", "Fri", "Sat"};
+    static const char *const MONTHS[] = {"Jan", "Feb", "Mar", "Apr",
+                                         "May", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"};
+    int year, month, day, hour, minute, second;
+    log_utc_fields((long long)now.tv_sec, &year, &month, &day, &hour, &minute,
+                   &second);
+    long long days = (long long)now.tv_sec / 86400;
+    const char *weekday = DAYS[(days + 4) % 7]; /* 1970-01-01: a Thursday */
+    int fields[] = {day, year, hour, minute, second};
+    int widths[] = {2, 4, 2, 2, 2};
+    const char *after[] = {" ", " ", ":", ":", " GMT"};
+    size_t n = 0;
+    memcpy(text, weekday, 3);
+    n = 3;
+    text[n++] = ',';
+    text[n++] = ' ';
+    for (int i = 0; i < 5; i++) {
+        int v = fields[i];
+        for (int w = widths[i] - 1; w >= 0; w--) {
+            text[n + (size_t)w] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        n += (size_t)widths[i];
+        if (i == 0) {
+            text[n++] = ' ';
+            memcpy(text + n, MONTHS[month - 1], 3);
+            n += 3;
+        }
+        size_t len = strlen(after[i]);
+        memcpy(text + n, after[i], len);
+        n += len;
+    }
+    text[n] = '\0';
+    made_for = (long long)now.tv_sec;
+    return text;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *connection,
                                      http_response *res, const char *method)
 {
@@ -198,6 +249,7 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
     }
     if (!response)
         return MHD_NO;
+    MHD_add_response_header(response, "Date", http_date());
     if (res->content_type)
         MHD_add_response_header(response, "Content-Type", res->content_type);
     if (res->etag[0])

@@ -267,10 +267,16 @@ test('SIGTERM with requests on and queued for the only worker: all of them are a
   }
 });
 
-test('--event-threads and --worker-threads: defaults, settings and bad values', async () => {
+test('--event-threads and --worker-threads: settings and bad values; the Date header', async () => {
   const server = await startServer(db, { args: ['--event-threads', '3', '--worker-threads', '5'] });
   try {
-    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    const r = await fetch(`${server.url}/healthz`);
+    assert.equal(r.status, 200);
+    // The Date header (made by parity, not libmicrohttpd): the IMF-fixdate
+    // that JavaScript writes for the same instant, and about now.
+    const date = r.headers.get('date');
+    assert.equal(new Date(date).toUTCString(), date);
+    assert.ok(Math.abs(Date.parse(date) - Date.now()) < 60_000, date);
   } finally {
     await server.stop();
   }
