@@ -50,7 +50,7 @@ parity_status api_coverage_begin(const handler_ctx *ctx,
         respond_error(res, status, err, NULL);
         return status;
     }
-    if ((status = handler_acquire(ctx, conn, res)) != PARITY_OK)
+    if ((status = handler_acquire(ctx, DB_LANE_BULK, conn, res)) != PARITY_OK)
         return status;
     /* A valid token sees small counts; a wrong one is refused (401), not
      * quietly answered as public; unknown categories are 400, like the
