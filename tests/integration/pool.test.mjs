@@ -6,10 +6,9 @@
 // sites tile query needs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { get, loadDemo, lonLatToTile, parity, parityOk, sql, startServer, freshDatabase } from './lib.mjs';
 import { api } from './demo_points.mjs';
-import { sleep } from './robust.mjs';
+import { holdLock, lockWaiters, sleep } from './robust.mjs';
 
 const db = freshDatabase('it_pool');
 let server;
@@ -24,31 +23,6 @@ before(async () => {
   });
 });
 after(async () => server && (await server.stop()));
-
-/** Holds ACCESS EXCLUSIVE on table in an open transaction of its own psql. */
-async function holdLock(table) {
-  const psql = spawn('psql', [db, '-X', '-q', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'ignore', 'inherit'] });
-  psql.stdin.write(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE;\n`);
-  for (let i = 0; i < 200; i++) {
-    const held = sql(db, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                          WHERE c.relname = '${table}' AND l.mode = 'AccessExclusiveLock' AND l.granted`);
-    if (held[0][0] === '1') {
-      return {
-        release: () => new Promise((resolve) => {
-          psql.on('exit', resolve);
-          psql.stdin.end('COMMIT;\n');
-        }),
-      };
-    }
-    await sleep(50);
-  }
-  psql.kill();
-  throw new Error(`could not lock ${table}`);
-}
-
-/** Backends of this database waiting for a lock on table. */
-const lockWaiters = (table) => Number(sql(db, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-  WHERE c.relname = '${table}' AND NOT l.granted`)[0][0]);
 
 async function gauge(name) {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -80,7 +54,7 @@ test('tiles stuck in the database leave the reserved connection to a write, whic
   const { x, y } = lonLatToTile(-86.8, 33.52, 14);
   // A new connection prepares every query, which would wait on the lock
   // below too: open all three first, while holding another table.
-  const warm = await holdLock('events');
+  const warm = await holdLock(db, 'events');
   const opening = [0, 1].map((dx) => get(`${server.url}/tiles/events/14/${x + dx}/${y}.geojson`));
   opening.push(api(`${server.url}/api/partners`, {
     method: 'POST', token, body: { name: 'Warm-up partner', kind: 'faith' },
@@ -89,17 +63,17 @@ test('tiles stuck in the database leave the reserved connection to a write, whic
   await warm.release();
   for (const r of await Promise.all(opening)) assert.ok([200, 201].includes(r.status), r.text);
 
-  const lock = await holdLock('sites');
+  const lock = await holdLock(db, 'sites');
   let tiles;
   try {
     // Three distinct tiles (no single-flight sharing) for two bulk slots.
     tiles = [0, 1, 2].map((dx) => get(`${server.url}/tiles/sites/14/${x + dx}/${y}.geojson`));
-    await until('two tile queries waiting on the lock', () => lockWaiters('sites') === 2);
+    await until('two tile queries waiting on the lock', () => lockWaiters(db) === 2);
     // The third tile waits in the pool although a connection is free: that
     // one is reserved.
     await until('a request waiting for the pool', async () => (await gauge('parity_db_pool_waiting')) === 1);
     assert.equal(await gauge('parity_db_pool_in_use_bulk'), 2);
-    assert.equal(lockWaiters('sites'), 2, 'the third tile did not take the reserved connection');
+    assert.equal(lockWaiters(db), 2, 'the third tile did not take the reserved connection');
 
     const before = Number(sql(db, 'SELECT count(*) FROM partners')[0][0]);
     const write = await api(`${server.url}/api/partners`, {
@@ -108,7 +82,7 @@ test('tiles stuck in the database leave the reserved connection to a write, whic
     assert.equal(write.status, 201, write.text);
     // Answered after COMMIT: the row is there while the tiles still wait.
     assert.equal(Number(sql(db, 'SELECT count(*) FROM partners')[0][0]), before + 1);
-    assert.equal(lockWaiters('sites'), 2);
+    assert.equal(lockWaiters(db), 2);
   } finally {
     await lock.release();
   }
