@@ -50,10 +50,13 @@ cleanup() {
 trap cleanup EXIT
 
 # Runs `node --test` over files with the TAP reporter and counts its summary.
+# --test-force-exit: a test file whose tests have all ended exits even if
+# something it started (a server a failed test did not stop) would keep it
+# alive; lib.mjs kills such servers as the file exits.
 node_suite() { # name files...
     local name=$1 log="$artifacts/$1.tap"
     shift
-    node --test --test-reporter=tap --test-concurrency=2 "$@" >"$log" 2>&1
+    node --test --test-force-exit --test-reporter=tap --test-concurrency=2 "$@" >"$log" 2>&1
     local rc=$?
     local passed failed
     passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
