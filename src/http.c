@@ -524,11 +524,24 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Hands a suspended request to the workers. */
-static void enqueue(http_server *server, request_state *state)
+/* Suspends the request's connection and hands the request to the workers;
+ * false (nothing done) once the workers are stopping: a keep-alive
+ * connection may still send a request while the server stops, and a
+ * connection suspended with no worker left would never be resumed. */
+static bool enqueue(http_server *server, struct MHD_Connection *connection,
+                    request_state *state)
 {
     state->next_job = NULL;
     pthread_mutex_lock(&server->queue_lock);
+    if (server->workers_stop) {
+        pthread_mutex_unlock(&server->queue_lock);
+        return false;
+    }
+    state->connection = connection;
+    atomic_store(&state->phase, PHASE_QUEUED);
+    state->suspended = true;
+    atomic_fetch_add(&server->suspended, 1);
+    MHD_suspend_connection(connection);
     if (server->queue_tail)
         server->queue_tail->next_job = state;
     else
@@ -537,6 +550,7 @@ static void enqueue(http_server *server, request_state *state)
     server->queue_len++;
     pthread_cond_signal(&server->queue_ready);
     pthread_mutex_unlock(&server->queue_lock);
+    return true;
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -607,13 +621,14 @@ static enum MHD_Result dispatch(http_server *server,
     response_dispose(&res);
     if (!(state->res = response_new()))
         return MHD_NO;
-    state->connection = connection;
-    atomic_store(&state->phase, PHASE_QUEUED);
-    state->suspended = true;
-    atomic_fetch_add(&server->suspended, 1);
-    MHD_suspend_connection(connection);
-    enqueue(server, state);
-    return MHD_YES;
+    if (enqueue(server, connection, state))
+        return MHD_YES;
+    response_init(&res);
+    respond_error_http(&res, 503, "unavailable",
+                       "the server is stopping; retry shortly");
+    res.retry_after = 1;
+    res.close = true;
+    return answer(server, connection, state, &res);
 }
 
 static enum MHD_Result
