@@ -486,7 +486,7 @@ static http_response *check_limits(http_server *server,
 /* ---- workers ------------------------------------------------------------ */
 
 /* Runs one queued request's full handler (or, past the grace period of a
- * stop, answers 503 without running it), then resumes its connection. */
+ * stop, answers 503 without running it). */
 static void run_job(http_server *server, request_state *state)
 {
     if (atomic_load(&server->abandon))
@@ -494,10 +494,6 @@ static void run_job(http_server *server, request_state *state)
                            "the server is stopping; retry shortly");
     else
         server->handlers.full(server->handlers.ctx, &state->req, state->res);
-    atomic_store(&state->phase, PHASE_DONE);
-    struct MHD_Connection *connection = state->connection;
-    /* From here on the event thread owns state again (and may free it). */
-    MHD_resume_connection(connection);
 }
 
 static void *worker_main(void *arg)
@@ -517,8 +513,17 @@ static void *worker_main(void *arg)
         server->workers_busy++;
         pthread_mutex_unlock(&server->queue_lock);
         run_job(server, state);
+        /* The worker is free before its answer can reach the client, so
+         * /metrics never shows it busy with an answered request. */
         pthread_mutex_lock(&server->queue_lock);
         server->workers_busy--;
+        pthread_mutex_unlock(&server->queue_lock);
+        atomic_store(&state->phase, PHASE_DONE);
+        struct MHD_Connection *connection = state->connection;
+        /* From here on the event thread owns state again (and may free
+         * it). */
+        MHD_resume_connection(connection);
+        pthread_mutex_lock(&server->queue_lock);
     }
     pthread_mutex_unlock(&server->queue_lock);
     return NULL;
