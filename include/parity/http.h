@@ -37,8 +37,8 @@
  * unchanged until the answer is sent, on whichever thread handles it.
  * Chosen over thread-per-connection by measurement: a cached tile took
  * 18-25 us of CPU with a thread per connection (a thread switch and a
- * poll per request) and takes 11-14 us this way (docs/benchmarks.md,
- * "Before and after").
+ * poll per request) and 11-18 us this way, nginx 9-13 us for the same
+ * bytes in the same runs (docs/benchmarks.md, "Before and after").
  */
 #ifndef PARITY_HTTP_H
 #define PARITY_HTTP_H
