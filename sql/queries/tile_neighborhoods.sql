@@ -15,11 +15,12 @@
 -- thousands of counties small). Past $5 features the largest are kept. Each
 -- geometry is clipped to the tile plus a buffer of 4/256 of the tile on each
 -- side (so strokes do not show seams) and simplified to half a pixel, in Web
--- Mercator meters. Properties are the keys of a coverage row
--- (docs/metrics.md) without the NULL ones, plus each imported indicator; the
--- metrics are looked up only when the tile has features, and computed once
--- per request and state of the data for all tiles (parity_tile_metrics,
--- migration 0006).
+-- Mercator meters. Properties are id, name, the keys of a coverage row
+-- (docs/metrics.md) without the NULL ones, plus each imported indicator,
+-- rounded for the map (docs/metrics.md, "In tiles"); they are looked up only
+-- when the tile has features, computed once per request and state of the
+-- data for all tiles, and kept as ready JSON text (parity_tile_metrics,
+-- migrations 0006 and 0010).
 -- tile_neighborhoods_mvt selects the same features with the same properties.
 WITH bounds AS (
     SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
@@ -37,7 +38,7 @@ WITH bounds AS (
                       ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
     LIMIT $5::int
 ), metrics AS MATERIALIZED (
-    SELECT m.id, m.properties
+    SELECT m.id, m.properties_json
     FROM parity_tile_metrics($6::date, $7::date, $8::text[], $9::boolean,
                              (SELECT array_agg(id) FROM features)) m
     WHERE EXISTS (SELECT 1 FROM features)
@@ -47,8 +48,8 @@ SELECT '{"type":"FeatureCollection","features":['
               '{"type":"Feature","id":' || to_json(f.id)::text
               || ',"geometry":' || ST_AsGeoJSON(f.geom, $4::int)
               || ',"properties":'
-              || (jsonb_build_object('id', f.id, 'name', f.name)
-                     || coalesce(m.properties, '{}'::jsonb))::text
+              || coalesce(m.properties_json,
+                          json_build_object('id', f.id, 'name', f.name)::text)
               || '}', ',' ORDER BY f.id), '')
        || ']}' AS geojson
 FROM features f

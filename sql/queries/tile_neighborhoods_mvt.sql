@@ -12,8 +12,9 @@
 --
 -- The same features and properties as tile_neighborhoods (see there): the
 -- same selection, cap and simplification, then ST_AsMVTGeom snaps them to
--- the tile's grid. The properties are built as the same jsonb object, which
--- ST_AsMVT spreads into one MVT property per key (NULLs left out).
+-- the tile's grid. The properties are the same kept jsonb object
+-- (parity_tile_metrics, migration 0010), which ST_AsMVT spreads into one MVT
+-- property per key (NULLs left out).
 WITH bounds AS (
     SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
            ST_TileEnvelope($1::int, $2::int, $3::int, margin => 4.0 / 256) AS clip,
@@ -39,8 +40,8 @@ WITH bounds AS (
 )
 SELECT ST_AsMVT(t, 'neighborhoods', 4096, 'geom') AS mvt
 FROM (SELECT f.geom,
-             (jsonb_build_object('id', f.id, 'name', f.name)
-                     || coalesce(m.properties, '{}'::jsonb)) AS properties
+             coalesce(m.properties, jsonb_build_object('id', f.id, 'name', f.name))
+                 AS properties
       FROM features f
       LEFT JOIN metrics m ON m.id = f.id
       WHERE f.geom IS NOT NULL

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -285,6 +286,39 @@ test('the neighborhood tiles of one window share one computation of their metric
   const rows = new Map(coverage.neighborhoods.map((n) => [n.neighborhood.id, n]));
   for (const f of r.features) assert.equal(f.properties.events ?? 0, rows.get(f.id).events ?? 0, f.id);
   assert.ok(r.features.some((f) => f.properties.events > 0));
+});
+
+test('tiles of a window already computed take no lock: another session holding it does not hold them up', async () => {
+  const q = 'from=2026-03-01';
+  const request = '2026-03-01||*|false';
+  const { x, y } = lonLatToTile(...DOWNTOWN, 15);
+  const tileAt = (dx, dy) => `/tiles/neighborhoods/15/${x + dx}/${y + dy}.geojson?${q}`;
+  assert.equal((await raw(a.url + tileAt(0, 0))).headers['x-parity-cache'], 'miss');
+  const [[made]] = sql(db, `SELECT made_at FROM tile_metrics_state WHERE request = '${request}'`);
+  // Another session takes the lock parity_tile_metrics computes under
+  // (migration 0006) and keeps it for 20 s.
+  const holder = spawn('psql', [db, '-X', '-q', '-c',
+    `SELECT pg_advisory_lock(hashtext('parity_tile_metrics'), hashtext('${request}')); SELECT pg_sleep(20)`]);
+  try {
+    const name = db.match(/dbname=(\S+)/)[1];
+    for (let i = 0; i < 100 && sql(db, `SELECT 1 FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND s.datname = '${name}' AND s.query LIKE '%pg_sleep%'`).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    // New tiles of the same window (misses: the database is asked) answer
+    // at once, from the kept metrics, on both servers.
+    for (const [s, dx, dy] of [[a, 1, 0], [b, 0, 1], [a, -1, 0]]) {
+      const t0 = performance.now();
+      const r = await raw(s.url + tileAt(dx, dy));
+      const ms = performance.now() - t0;
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-parity-cache'], 'miss');
+      assert.ok(ms < 3000, `answered in ${ms.toFixed(0)} ms while another session held the lock`);
+      assert.ok(JSON.parse(r.body).features.length > 0);
+    }
+    assert.deepEqual(sql(db, `SELECT made_at FROM tile_metrics_state WHERE request = '${request}'`), [[made]], 'not recomputed');
+  } finally {
+    holder.kill();
+  }
 });
 
 test('a lost listener connection drops everything once it is back', async () => {
