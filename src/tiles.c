@@ -101,7 +101,9 @@ static int64_t valid_until(db_conn *conn)
 
 /* The fill of a cache miss: checks the categories a filtered layer is
  * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
- * this tile, and for a daily layer notes until when the tile holds. */
+ * this tile, notes "<kept> of <total>" on the entry when --max-features
+ * left features out (X-Parity-Truncated), and for a daily layer notes until
+ * when the tile holds. */
 static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                const route *r, const params_filters *filters,
                                bool privileged, cache_flight *flight,
@@ -113,9 +115,16 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
         return status;
     if (filters)
         status = handler_categories_known(conn, filters, err, errlen);
+    layers_counts counts = {0, 0};
     if (status == PARITY_OK)
-        status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
-                                    filters, privileged, body, err, errlen);
+        status =
+            layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
+                               filters, privileged, body, &counts, err, errlen);
+    if (status == PARITY_OK && counts.total > counts.kept) {
+        char note[48];
+        snprintf(note, sizeof note, "%ld of %ld", counts.kept, counts.total);
+        cache_flight_set_note(flight, note);
+    }
     if (status == PARITY_OK && layer->daily)
         cache_flight_set_valid_until(flight, valid_until(conn));
     db_pool_release(ctx->pool, conn);
@@ -217,6 +226,11 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     res->cache_state = outcome == CACHE_HIT    ? "hit"
                        : outcome == CACHE_MISS ? "miss"
                                                : "wait";
+    /* Copied, not printf'd: this runs for every answer (see log.c). */
+    const char *truncated = cache_entry_note(entry);
+    size_t truncated_len = strnlen(truncated, sizeof res->truncated - 1);
+    memcpy(res->truncated, truncated, truncated_len);
+    res->truncated[truncated_len] = '\0';
     /* What a token unlocks is for that client only. */
     handler_answer_entry(req, res, entry,
                          privileged ? "private, no-store"

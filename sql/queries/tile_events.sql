@@ -9,7 +9,10 @@
 --    days in UTC
 -- $8 categories (text[] or NULL)
 -- $9 privileged (bool): single events also carry source and external_id
--- Result: one row, column geojson (text).
+-- Result: one row: geojson (text); kept (int): the single events selected
+--    under the cap of $5; total (int): the single events the tile had
+--    before it (total > kept when the cap left some out; clusters, below
+--    zoom 14, are never capped: 0 and 0).
 --
 -- The features are parity_tile_events' (migration 0011, where the
 -- clustering is), shared with tile_events_mvt. Each event lies in exactly
@@ -38,6 +41,8 @@ SELECT '{"type":"FeatureCollection","features":['
                          'source', e.source, 'external_id', e.external_id))::text
                   || '}'
               END, ',' ORDER BY e.k1, e.k2), '')
-       || ']}' AS geojson
+       || ']}' AS geojson,
+       (count(*) FILTER (WHERE e.kind = 'event'))::int AS kept,
+       coalesce(max(e.total), 0)::int AS total
 FROM parity_tile_events($1::int, $2::int, $3::int, $5::int, $6::date, $7::date,
                         $8::text[], $9::boolean) e;

@@ -8,7 +8,10 @@
 --    the window (sites without a program always match)
 -- $8 categories (text[] or NULL): the site's category, else its program's
 -- $9 privileged (bool): the request holds a valid token
--- Result: one row, column geojson (text).
+-- Result: one row: geojson (text); kept (int): the sites selected under
+--    the cap of $5; total (int): the sites the tile had before it (total >
+--    kept when the cap left some out; the sensitive_sites counts are never
+--    capped).
 --
 -- The features are parity_tile_sites' (migration 0011, where the rules
 -- are), shared with tile_sites_mvt; each point in exactly one tile of a
@@ -35,6 +38,8 @@ SELECT '{"type":"FeatureCollection","features":['
                      'neighborhood_name', s.neighborhood_name,
                      'sensitive_count', s.sensitive_count))::text
               || '}', ',' ORDER BY s.part, length(s.sort_key), s.sort_key), '')
-       || ']}' AS geojson
+       || ']}' AS geojson,
+       (count(*) FILTER (WHERE s.kind = 'site'))::int AS kept,
+       coalesce(max(s.total), 0)::int AS total
 FROM parity_tile_sites($1::int, $2::int, $3::int, $5::int, $6::date, $7::date,
                        $8::text[], $9::boolean) s;
