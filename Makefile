@@ -87,7 +87,7 @@ run: deps
 # then each fuzz target for 10 s (build/fuzz); the last line is
 # `N passed, N failed` over all of them.
 test: deps
-	scripts/deps.sh fuzz
+	scripts/deps.sh fuzz lint
 	$(MAKE) all web $(BUILD)/test-unit
 	$(MAKE) SAN=1 all build/san/test-unit
 	$(MAKE) FUZZ=1 fuzz-build

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages parity needs to build, test and run.
 #
-# Usage: scripts/deps.sh [bench] [fuzz]
+# Usage: scripts/deps.sh [bench] [fuzz] [lint]
 #   (no argument)  build + run + test dependencies
 #   bench          also load-testing / comparison tools (wrk, nginx, pgbench,
 #                  MapServer CGI, spawn-fcgi)
 #   fuzz           also clang with the sanitizer/libFuzzer runtimes
+#   lint           also clang-format (the style `make lint` checks)
 #
 # Idempotent: it asks dpkg which packages are missing and only then runs
 # `apt-get update` once and installs exactly the missing ones. Prints one
@@ -32,14 +33,16 @@ core=(
 # contrib modules (pg_stat_statements etc.) that benchmarks may use.
 bench=(wrk nginx-light postgresql-contrib mapserver-bin cgi-mapserver spawn-fcgi)
 fuzz=(clang libclang-rt-14-dev)
+lint=(clang-format)
 
 wanted=("${core[@]}")
 for group in "$@"; do
   case "$group" in
     bench) wanted+=("${bench[@]}") ;;
     fuzz) wanted+=("${fuzz[@]}") ;;
+    lint) wanted+=("${lint[@]}") ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "deps: unknown group '$group' (known: bench, fuzz)" >&2; exit 2 ;;
+    *) echo "deps: unknown group '$group' (known: bench, fuzz, lint)" >&2; exit 2 ;;
   esac
 done
 

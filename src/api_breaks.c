@@ -50,24 +50,16 @@ void api_breaks_handle(const handler_ctx *ctx, const http_request *req,
             NULL);
         return;
     }
-    params_filters filters;
-    bool privileged;
-    db_conn *conn;
-    if (api_coverage_begin(ctx, req, BREAKS_PARAMS, res, &filters, &privileged,
-                           &conn) != PARITY_OK)
-        return;
     parity_buf doc;
     buf_init(&doc, COVERAGE_MAX_BYTES);
-    char err[2048];
-    bool hit = false;
-    parity_status status = coverage_document(
-        conn, ctx->coverage, &filters, privileged, &doc, &hit, err, sizeof err);
-    db_pool_release(ctx->pool, conn);
+    bool hit = false, privileged = false;
+    parity_status status = api_coverage_load(ctx, req, BREAKS_PARAMS, res, &doc,
+                                             &hit, &privileged);
     if (status != PARITY_OK) {
-        handler_db_error(res, status, "coverage_json", err);
         buf_dispose(&doc);
         return;
     }
+    char err[2048];
     status = coverage_breaks(doc.data, doc.len, metric, method, (int)k,
                              &res->body, err, sizeof err);
     buf_dispose(&doc);

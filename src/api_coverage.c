@@ -50,7 +50,7 @@ parity_status api_coverage_begin(const handler_ctx *ctx,
         respond_error(res, status, err, NULL);
         return status;
     }
-    if ((status = handler_acquire(ctx, conn, res)) != PARITY_OK)
+    if ((status = handler_acquire(ctx, DB_LANE_BULK, conn, res)) != PARITY_OK)
         return status;
     /* A valid token sees small counts; a wrong one is refused (401), not
      * quietly answered as public; unknown categories are 400, like the
@@ -61,6 +61,25 @@ parity_status api_coverage_begin(const handler_ctx *ctx,
         db_pool_release(ctx->pool, *conn);
         *conn = NULL;
     }
+    return status;
+}
+
+parity_status api_coverage_load(const handler_ctx *ctx, const http_request *req,
+                                const char *const *allowed, http_response *res,
+                                parity_buf *doc, bool *hit, bool *privileged)
+{
+    params_filters filters;
+    db_conn *conn;
+    parity_status status =
+        api_coverage_begin(ctx, req, allowed, res, &filters, privileged, &conn);
+    if (status != PARITY_OK)
+        return status;
+    char err[2048];
+    status = coverage_document(conn, ctx->coverage, &filters, *privileged, doc,
+                               hit, err, sizeof err);
+    db_pool_release(ctx->pool, conn);
+    if (status != PARITY_OK)
+        handler_db_error(res, status, "coverage_json", err);
     return status;
 }
 
@@ -115,24 +134,16 @@ void api_coverage_handle(const handler_ctx *ctx, const http_request *req,
                       "coverage comes as .json or .csv", NULL);
         return;
     }
-    params_filters filters;
-    bool privileged;
-    db_conn *conn;
-    if (api_coverage_begin(ctx, req, COVERAGE_PARAMS, res, &filters,
-                           &privileged, &conn) != PARITY_OK)
-        return;
     parity_buf doc;
     buf_init(&doc, COVERAGE_MAX_BYTES);
-    char err[512];
-    bool hit = false;
-    parity_status status = coverage_document(
-        conn, ctx->coverage, &filters, privileged, &doc, &hit, err, sizeof err);
-    db_pool_release(ctx->pool, conn);
+    bool hit = false, privileged = false;
+    parity_status status = api_coverage_load(ctx, req, COVERAGE_PARAMS, res,
+                                             &doc, &hit, &privileged);
     if (status != PARITY_OK) {
-        handler_db_error(res, status, "coverage_json", err);
         buf_dispose(&doc);
         return;
     }
+    char err[512];
     if (csv) {
         status = coverage_csv(doc.data, doc.len, &res->body, err, sizeof err);
     } else {

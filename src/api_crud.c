@@ -662,7 +662,8 @@ void api_crud_handle(const api_resource *resource, const handler_ctx *ctx,
         return;
     }
     db_conn *conn;
-    if (handler_acquire(ctx, &conn, res) != PARITY_OK)
+    if (handler_acquire(ctx, read ? DB_LANE_BULK : DB_LANE_PRIORITY, &conn,
+                        res) != PARITY_OK)
         return;
     bool privileged = false;
     if (handler_authorize(conn, req, !read, &privileged, res) == PARITY_OK) {

@@ -93,7 +93,8 @@ static void health_probe(app *a)
     db_conn *conn = NULL;
     db_result *rows = NULL;
     char err[256];
-    parity_status status = db_pool_acquire(a->pool, &conn, err, sizeof err);
+    parity_status status =
+        db_pool_acquire(a->pool, DB_LANE_PRIORITY, &conn, err, sizeof err);
     if (status == PARITY_ERR_TIMEOUT && !conn)
         return;
     if (status == PARITY_OK)
@@ -229,19 +230,28 @@ static void handle_metrics(app *a, http_response *res)
     parity_buf *out = &res->body;
     buf_reset(out);
     parity_status st = metrics_render(a->metrics, out);
-    int size = 0, in_use = 0, waiting = 0;
-    db_pool_stats(a->pool, &size, &in_use, &waiting);
+    db_pool_counts pool;
+    db_pool_stats(a->pool, &pool);
     if (st == PARITY_OK)
         st = metrics_sample(out, "parity_db_pool_size", "gauge",
-                            "Database connections the pool may open.", size);
+                            "Database connections the pool may open.",
+                            pool.size);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_db_pool_reserved", "gauge",
+                            "Connections kept for API writes and probes.",
+                            pool.reserve);
     if (st == PARITY_OK)
         st = metrics_sample(out, "parity_db_pool_in_use", "gauge",
                             "Database connections handed out to requests.",
-                            in_use);
+                            pool.in_use);
+    if (st == PARITY_OK)
+        st = metrics_sample(out, "parity_db_pool_in_use_bulk", "gauge",
+                            "Of those, held by tiles, coverage and reads.",
+                            pool.in_use_bulk);
     if (st == PARITY_OK)
         st = metrics_sample(out, "parity_db_pool_waiting", "gauge",
                             "Requests waiting for a database connection.",
-                            waiting);
+                            pool.waiting);
     pthread_mutex_lock(&a->health_lock);
     if (st == PARITY_OK)
         st = metrics_sample(out, "parity_database_up", "gauge",
@@ -354,7 +364,7 @@ static void handle_tilejson(app *a, const http_request *req, const route *r,
         return;
     }
     db_conn *conn;
-    if (handler_acquire(&a->ctx, &conn, res) != PARITY_OK)
+    if (handler_acquire(&a->ctx, DB_LANE_BULK, &conn, res) != PARITY_OK)
         return;
     db_result *rows = NULL;
     char err[512];
@@ -703,8 +713,8 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
         app_free(a);
         return NULL;
     }
-    a->pool = db_pool_new(cfg->db, cfg->pool_size, cfg->statement_timeout_ms,
-                          cfg->pool_wait_ms, true);
+    a->pool = db_pool_new(cfg->db, cfg->pool_size, cfg->pool_reserve,
+                          cfg->statement_timeout_ms, cfg->pool_wait_ms, true);
     if (!a->pool) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
         app_free(a);

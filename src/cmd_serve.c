@@ -13,8 +13,8 @@
 
 typedef struct serve_args {
     const char *db, *listen, *web_root, *cache_control, *cors_origins;
-    long long pool_size, statement_timeout_ms, pool_wait_ms, max_zoom,
-        max_features, page_size, max_page_size, connection_limit,
+    long long pool_size, pool_reserve, statement_timeout_ms, pool_wait_ms,
+        max_zoom, max_features, page_size, max_page_size, connection_limit,
         per_client_limit, idle_timeout_s, request_timeout_s, body_limit,
         header_limit, shutdown_grace_ms, cache_size;
 } serve_args;
@@ -29,6 +29,10 @@ static const option_spec SERVE_OPTIONS[] = {
      ARG(web_root), "DIR", "directory of the map page (built by `make web`)"},
     {"--pool-size", "PARITY_POOL_SIZE", OPTION_INT, "8", 1, 256, ARG(pool_size),
      "N", "database connections at most"},
+    {"--pool-reserve", "PARITY_POOL_RESERVE", OPTION_INT, "2", 0, 255,
+     ARG(pool_reserve), "N",
+     "connections tiles and reads may not take: kept for API writes "
+     "(at most --pool-size minus 1)"},
     {"--statement-timeout", "PARITY_STATEMENT_TIMEOUT_MS", OPTION_INT, "5000",
      100, 600000, ARG(statement_timeout_ms), "MS",
      "longest a database query may run"},
@@ -117,6 +121,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         .db = args.db,
         .web_root = args.web_root,
         .pool_size = (int)args.pool_size,
+        .pool_reserve = (int)args.pool_reserve,
         .statement_timeout_ms = (int)args.statement_timeout_ms,
         .pool_wait_ms = (int)args.pool_wait_ms,
         .max_zoom = (int)args.max_zoom,

@@ -18,6 +18,7 @@ struct db_conn {
     PGconn *pg;
     unsigned char *prepared; /* one flag per sql_queries entry */
     int deadline_ms;         /* client-side wait for any answer, 0: none */
+    db_lane lane;            /* the pool lane it was taken for */
     bool broken;             /* gave up waiting: never to be used again */
     char constraint[64];     /* of the last failed query, or "" */
     char column[64];
@@ -494,15 +495,18 @@ struct db_pool {
     pthread_cond_t freed;
     char *conninfo;
     int size, timeout_ms, acquire_timeout_ms;
+    int bulk_limit; /* slots bulk work may hold: size - reserve */
     bool prepare;
     db_conn **idle; /* stack of open idle connections */
     int n_idle;
-    int in_use; /* slots handed out (open or being opened) */
+    int in_use;      /* slots handed out (open or being opened) */
+    int in_use_bulk; /* of which to DB_LANE_BULK */
     int waiting;
 };
 
-db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
-                     int acquire_timeout_ms, bool prepare)
+db_pool *db_pool_new(const char *conninfo, int size, int reserve,
+                     int statement_timeout_ms, int acquire_timeout_ms,
+                     bool prepare)
 {
     db_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
@@ -518,6 +522,9 @@ db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->freed, NULL);
     pool->size = size;
+    pool->bulk_limit = size - (reserve < 0      ? 0
+                               : reserve < size ? reserve
+                                                : size - 1);
     pool->timeout_ms = statement_timeout_ms;
     pool->acquire_timeout_ms = acquire_timeout_ms;
     pool->prepare = prepare;
@@ -555,8 +562,15 @@ static bool idle_connection_alive(db_conn *conn)
     return PQstatus(conn->pg) == CONNECTION_OK;
 }
 
-parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
-                              size_t errlen)
+/* True when a slot is free for work of this lane. Call with the lock. */
+static bool slot_free(const db_pool *pool, db_lane lane)
+{
+    return pool->in_use < pool->size &&
+           (lane == DB_LANE_PRIORITY || pool->in_use_bulk < pool->bulk_limit);
+}
+
+parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
+                              char *err, size_t errlen)
 {
     *out = NULL;
     struct timespec deadline;
@@ -568,19 +582,20 @@ parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
         deadline.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&pool->lock);
-    while (pool->n_idle == 0 && pool->in_use >= pool->size) {
+    while (!slot_free(pool, lane)) {
         pool->waiting++;
         int rc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
         pool->waiting--;
-        if (rc == ETIMEDOUT && pool->n_idle == 0 &&
-            pool->in_use >= pool->size) {
+        if (rc == ETIMEDOUT && !slot_free(pool, lane)) {
+            int limit = lane == DB_LANE_BULK ? pool->bulk_limit : pool->size;
             pthread_mutex_unlock(&pool->lock);
             return parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
-                               "all %d database connections are busy",
-                               pool->size);
+                               "all %d database connections are busy", limit);
         }
     }
     pool->in_use++;
+    if (lane == DB_LANE_BULK)
+        pool->in_use_bulk++;
     db_conn *conn = pool->n_idle > 0 ? pool->idle[--pool->n_idle] : NULL;
     pthread_mutex_unlock(&pool->lock);
 
@@ -607,10 +622,13 @@ parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
     if (status != PARITY_OK) {
         pthread_mutex_lock(&pool->lock);
         pool->in_use--;
-        pthread_cond_signal(&pool->freed);
+        if (lane == DB_LANE_BULK)
+            pool->in_use_bulk--;
+        pthread_cond_broadcast(&pool->freed);
         pthread_mutex_unlock(&pool->lock);
         return status;
     }
+    conn->lane = lane;
     *out = conn;
     return PARITY_OK;
 }
@@ -623,24 +641,31 @@ void db_pool_release(db_pool *pool, db_conn *conn)
      * reused. */
     bool reusable =
         db_conn_ok(conn) && PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
+    db_lane lane = conn->lane;
     if (!reusable) {
         db_close(conn);
         conn = NULL;
     }
     pthread_mutex_lock(&pool->lock);
     pool->in_use--;
+    if (lane == DB_LANE_BULK)
+        pool->in_use_bulk--;
     if (conn)
         pool->idle[pool->n_idle++] = conn;
-    pthread_cond_signal(&pool->freed);
+    /* Waiters of both lanes share the condition, and a freed bulk slot may
+     * be usable only by a bulk waiter: wake them all (a few threads). */
+    pthread_cond_broadcast(&pool->freed);
     pthread_mutex_unlock(&pool->lock);
 }
 
-void db_pool_stats(db_pool *pool, int *size, int *in_use, int *waiting)
+void db_pool_stats(db_pool *pool, db_pool_counts *out)
 {
     pthread_mutex_lock(&pool->lock);
-    *size = pool->size;
-    *in_use = pool->in_use;
-    *waiting = pool->waiting;
+    *out = (db_pool_counts){.size = pool->size,
+                            .reserve = pool->size - pool->bulk_limit,
+                            .in_use = pool->in_use,
+                            .in_use_bulk = pool->in_use_bulk,
+                            .waiting = pool->waiting};
     pthread_mutex_unlock(&pool->lock);
 }
 

@@ -9,11 +9,12 @@
 #include "parity/respond.h"
 #include "parity/token.h"
 
-parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
-                              http_response *res)
+parity_status handler_acquire(const handler_ctx *ctx, db_lane lane,
+                              db_conn **conn, http_response *res)
 {
     char err[512];
-    parity_status status = db_pool_acquire(ctx->pool, conn, err, sizeof err);
+    parity_status status =
+        db_pool_acquire(ctx->pool, lane, conn, err, sizeof err);
     if (status != PARITY_OK) {
         char quoted[600];
         log_event("warn", "db.unavailable", "status=%s error=%s",
@@ -142,7 +143,7 @@ void handler_query_body(const handler_ctx *ctx, const http_request *req,
                         const char *const *params, const char *content_type)
 {
     db_conn *conn;
-    if (handler_acquire(ctx, &conn, res) != PARITY_OK)
+    if (handler_acquire(ctx, DB_LANE_BULK, &conn, res) != PARITY_OK)
         return;
     db_result *rows = NULL;
     char err[512];

@@ -456,36 +456,21 @@ static bool check_category(importer *imp, row *r, char *why, size_t whylen)
     return true;
 }
 
-static int check_program(importer *imp, row *r, char *why, size_t whylen)
+/* The stored id of the program or partner (what) named in the row, into
+ * out; its row in the lookup, or -1 with why saying what to import first. */
+static int check_named(const lookup *known, const char *what, const char *name,
+                       char *out, size_t outlen, char *why, size_t whylen)
 {
-    const char *name = r->text[IMPORT_ROLE_PROGRAM];
-    int at = lookup_find(&imp->programs, name);
+    int at = lookup_find(known, name);
     if (at < 0) {
         snprintf(why, whylen,
-                 "unknown program '%.80s' (programs are imported first: "
-                 "parity import programs FILE)",
-                 name);
+                 "unknown %s '%.80s' (%ss are imported first: parity import "
+                 "%ss FILE)",
+                 what, name, what, what);
         return -1;
     }
-    snprintf(r->program_id, sizeof r->program_id, "%s",
-             db_result_value(imp->programs.res, at, 0));
+    snprintf(out, outlen, "%s", db_result_value(known->res, at, 0));
     return at;
-}
-
-static bool check_partner(importer *imp, row *r, char *why, size_t whylen)
-{
-    const char *name = r->text[IMPORT_ROLE_PARTNER];
-    int at = lookup_find(&imp->partners, name);
-    if (at < 0) {
-        snprintf(why, whylen,
-                 "unknown partner '%.80s' (partners are imported first: "
-                 "parity import partners FILE)",
-                 name);
-        return false;
-    }
-    snprintf(r->partner_id, sizeof r->partner_id, "%s",
-             db_result_value(imp->partners.res, at, 0));
-    return true;
 }
 
 /* The row's point in EPSG:4326 as text into r->lon, r->lat. */
@@ -720,9 +705,13 @@ static bool check_row(importer *imp, OGRFeatureH feature, row *r, char *why,
 
     int program = -1;
     if (r->text[IMPORT_ROLE_PROGRAM] &&
-        (program = check_program(imp, r, why, whylen)) < 0)
+        (program = check_named(&imp->programs, "program",
+                               r->text[IMPORT_ROLE_PROGRAM], r->program_id,
+                               sizeof r->program_id, why, whylen)) < 0)
         return false;
-    if (r->text[IMPORT_ROLE_PARTNER] && !check_partner(imp, r, why, whylen))
+    if (r->text[IMPORT_ROLE_PARTNER] &&
+        check_named(&imp->partners, "partner", r->text[IMPORT_ROLE_PARTNER],
+                    r->partner_id, sizeof r->partner_id, why, whylen) < 0)
         return false;
     if (kind == IMPORT_EVENTS && !r->partner_id[0] && program >= 0 &&
         !db_result_is_null(imp->programs.res, program, 3))

@@ -110,7 +110,8 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                parity_buf *body, char *err, size_t errlen)
 {
     db_conn *conn;
-    parity_status status = db_pool_acquire(ctx->pool, &conn, err, errlen);
+    parity_status status =
+        db_pool_acquire(ctx->pool, DB_LANE_BULK, &conn, err, errlen);
     if (status != PARITY_OK)
         return status;
     if (filters)
@@ -161,7 +162,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     bool privileged = false;
     if (filtered && req->authorization) {
         db_conn *conn;
-        if (handler_acquire(ctx, &conn, res) != PARITY_OK)
+        if (handler_acquire(ctx, DB_LANE_BULK, &conn, res) != PARITY_OK)
             return;
         status = handler_authorize(conn, req, false, &privileged, res);
         db_pool_release(ctx->pool, conn);

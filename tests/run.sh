@@ -9,6 +9,7 @@
 #                UndefinedBehaviorSanitizer build (build/san, `make SAN=1`);
 #                every sanitizer report written by any parity process (the
 #                servers the tests start too) counts as one more failure
+#   lint         `make lint`: clang-format's style and no banned C calls
 #   fuzz         every libFuzzer target (build/fuzz, `make FUZZ=1
 #                fuzz-build`) for PARITY_FUZZ_SECONDS each (default 10)
 # and prints, as its last line, the total: `N passed, N failed`.
@@ -16,7 +17,7 @@
 #
 # Environment: PARITY_SHARED_DATA (default ../shared/data), PARITY_BUILD
 # (default build), PARITY_SAN_BUILD (default build/san), PARITY_SUITES
-# (default "unit integration browser san-unit san-integration fuzz"; a
+# (default "lint unit integration browser san-unit san-integration fuzz"; a
 # san-* or fuzz suite fails when its build is missing).
 set -uo pipefail
 
@@ -24,7 +25,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${PARITY_BUILD:-build}
 san_build=${PARITY_SAN_BUILD:-build/san}
-suites=${PARITY_SUITES:-unit integration browser san-unit san-integration fuzz}
+suites=${PARITY_SUITES:-lint unit integration browser san-unit san-integration fuzz}
 instance=${PARITY_PG_INSTANCE:-test}
 export PARITY_BIN="$root/$build/parity"
 export PARITY_WEB_ROOT="$root/build/web"
@@ -49,10 +50,13 @@ cleanup() {
 trap cleanup EXIT
 
 # Runs `node --test` over files with the TAP reporter and counts its summary.
+# --test-force-exit: a test file whose tests have all ended exits even if
+# something it started (a server a failed test did not stop) would keep it
+# alive; lib.mjs kills such servers as the file exits.
 node_suite() { # name files...
     local name=$1 log="$artifacts/$1.tap"
     shift
-    node --test --test-reporter=tap --test-concurrency=2 "$@" >"$log" 2>&1
+    node --test --test-force-exit --test-reporter=tap --test-concurrency=2 "$@" >"$log" 2>&1
     local rc=$?
     local passed failed
     passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
@@ -117,6 +121,15 @@ for suite in $suites; do
         ;;
     esac
     case $suite in
+    lint)
+        log="$artifacts/lint.log"
+        if make -s lint >"$log" 2>&1; then
+            count lint 1 0
+        else
+            head -40 "$log"
+            count lint 0 1
+        fi
+        ;;
     unit)
         log="$artifacts/$name.log"
         "$root/$suite_build/test-unit" >"$log" 2>&1

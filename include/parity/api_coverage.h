@@ -38,6 +38,14 @@ parity_status api_coverage_begin(const handler_ctx *ctx,
                                  params_filters *filters, bool *privileged,
                                  db_conn **conn);
 
+/* api_coverage_begin, then the coverage document of the request's filters
+ * (coverage.h: from the cache or computed; *hit says which) into doc, a
+ * buffer the caller initialised and disposes of; the connection is given
+ * back. On failure res holds the error answer. */
+parity_status api_coverage_load(const handler_ctx *ctx, const http_request *req,
+                                const char *const *allowed, http_response *res,
+                                parity_buf *doc, bool *hit, bool *privileged);
+
 /* Finishes a successful answer in res->body: the content type, ETag and
  * 304, Cache-Control (private for privileged answers) and Vary (Accept when
  * negotiated, Authorization always). */

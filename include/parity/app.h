@@ -19,6 +19,7 @@ typedef struct app_config {
     const char *db;       /* libpq conninfo ("" for PG* variables) */
     const char *web_root; /* directory of the page's files */
     int pool_size;
+    int pool_reserve; /* connections kept for API writes and probes */
     int statement_timeout_ms;
     int pool_wait_ms;
     int max_zoom;

@@ -105,16 +105,31 @@ void db_result_free(db_result *result);
  * up to acquire_timeout_ms for a free slot and gives PARITY_ERR_UNAVAILABLE
  * (database down) or PARITY_ERR_TIMEOUT (pool exhausted). Each new connection
  * runs db_prepare_all when prepare is true.
+ *
+ * Two lanes share the slots: DB_LANE_BULK work (tiles, coverage, reads that
+ * may be heavy or wait on each other) may hold at most size - reserve of
+ * them; DB_LANE_PRIORITY work (API writes, health probes) may take any. So
+ * a crowd of map requests, all waiting on one recomputation of the metrics,
+ * can never leave a planner's write without a connection. reserve is
+ * clamped to size - 1 (bulk work always has one slot).
  */
-db_pool *db_pool_new(const char *conninfo, int size, int statement_timeout_ms,
-                     int acquire_timeout_ms, bool prepare);
+typedef enum db_lane { DB_LANE_BULK, DB_LANE_PRIORITY } db_lane;
+
+db_pool *db_pool_new(const char *conninfo, int size, int reserve,
+                     int statement_timeout_ms, int acquire_timeout_ms,
+                     bool prepare);
 void db_pool_free(db_pool *pool);
-parity_status db_pool_acquire(db_pool *pool, db_conn **out, char *err,
-                              size_t errlen);
+parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
+                              char *err, size_t errlen);
 /* Gives the connection back; a broken one is closed and its slot reopened
  * on next use. */
 void db_pool_release(db_pool *pool, db_conn *conn);
-void db_pool_stats(db_pool *pool, int *size, int *in_use, int *waiting);
+/* Slots in all, the reserved ones, handed out (of which to bulk work), and
+ * requests waiting for one. Thread-safe. */
+typedef struct db_pool_counts {
+    int size, reserve, in_use, in_use_bulk, waiting;
+} db_pool_counts;
+void db_pool_stats(db_pool *pool, db_pool_counts *out);
 
 /*
  * The listener: LISTEN channel on a connection of its own, on its own

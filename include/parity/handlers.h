@@ -35,9 +35,11 @@ typedef struct handler_ctx {
     coverage_cache *coverage; /* computed coverage answers (coverage.h) */
 } handler_ctx;
 
-/* Takes a pooled connection; on failure answers 503 and returns the status. */
-parity_status handler_acquire(const handler_ctx *ctx, db_conn **conn,
-                              http_response *res);
+/* Takes a pooled connection for work of the lane (db.h: DB_LANE_BULK for
+ * reads, DB_LANE_PRIORITY for writes); on failure answers 503 and returns
+ * the status. */
+parity_status handler_acquire(const handler_ctx *ctx, db_lane lane,
+                              db_conn **conn, http_response *res);
 
 /* Answers a failed query (logged with its name; the client gets no SQL). */
 void handler_db_error(http_response *res, parity_status status,

@@ -163,7 +163,8 @@ test('a frozen database (accepts connections, never answers): 503 within the cli
 });
 
 test('a restart behind a warm pool: the pooled connections that died are replaced, no request fails', async () => {
-  const server = await startServer(db, { args: [...TIMEOUTS, '--pool-size', '8', '--statement-timeout', '10000'] });
+  // No reserved connections: the eight tiles below may take all eight.
+  const server = await startServer(db, { args: [...TIMEOUTS, '--pool-size', '8', '--pool-reserve', '0', '--statement-timeout', '10000'] });
   try {
     // Eight requests held at once by a lock: eight pooled connections.
     const lock = await holdLock(db, 'neighborhoods');

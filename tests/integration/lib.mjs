@@ -84,6 +84,14 @@ export async function freePort() {
   });
 }
 
+// Servers still running when the test file's process exits (a test that
+// failed before stopping its server) are killed with it, so none outlives
+// its file (tests/run.sh runs node with --test-force-exit).
+const running = new Set();
+process.on('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 /**
  * Starts `parity serve` on a free port; resolves once /healthz answers.
  * Returns {url, port, proc, log(), stop()}.
@@ -96,6 +104,8 @@ export async function startServer(db, { args = [], env = {}, logFile, detached =
     ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', WEB_ROOT, ...args],
     { stdio: ['ignore', out, out], env: { ...process.env, ...env }, detached },
   );
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let log = '';
   if (!logFile) {
     proc.stdout.on('data', (d) => (log += d));
