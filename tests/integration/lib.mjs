@@ -104,8 +104,12 @@ export async function startServer(db, { args = [], env = {}, logFile, detached =
     ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--web-root', WEB_ROOT, ...args],
     { stdio: ['ignore', out, out], env: { ...process.env, ...env }, detached },
   );
-  running.add(proc);
-  proc.once('exit', () => running.delete(proc));
+  // A detached server is meant to outlive this process (demo-server.mjs
+  // starts the browser tests' server and exits): not killed with it.
+  if (!detached) {
+    running.add(proc);
+    proc.once('exit', () => running.delete(proc));
+  }
   let log = '';
   if (!logFile) {
     proc.stdout.on('data', (d) => (log += d));
