@@ -170,7 +170,7 @@ start_parity() { # db cache_size log
     local port
     port=$(free_port)
     "$bin" --db "$1" serve --listen "127.0.0.1:$port" --web-root "$root/build/web" \
-        --cache-size "$2" --pool-size "$conns" --statement-timeout 60000 \
+        --cache-size "$2" --pool-size "$conns" --pool-reserve 0 --statement-timeout 60000 \
         --cache-control "public, max-age=60" 2>>"$3" &
     parity_pid=$!
     pids+=("$parity_pid")
@@ -257,7 +257,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns, cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns --pool-reserve 0 (no writes during the bench: every connection may serve tiles, as many as pgbench has), cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
