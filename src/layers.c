@@ -140,6 +140,21 @@ static bool result_int(const db_result *rows, int column, bool binary,
     return true;
 }
 
+/* The bool in row 0, column of rows into *value: one byte from a binary
+ * result, "t" or "f" from a text one. False when it is NULL or not a bool. */
+static bool result_bool(const db_result *rows, int column, bool binary,
+                        bool *value)
+{
+    if (db_result_is_null(rows, 0, column))
+        return false;
+    const char *v = db_result_value(rows, 0, column);
+    size_t len = db_result_length(rows, 0, column);
+    if (binary ? len != 1 : len != 1 || (*v != 't' && *v != 'f'))
+        return false;
+    *value = binary ? *v != 0 : *v == 't';
+    return true;
+}
+
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,
                                  const char *format,
@@ -179,16 +194,20 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     if (status != PARITY_OK)
         return status;
     buf_reset(out);
-    layers_counts got = {0, 0};
-    if (db_result_rows(rows) != 1 || db_result_columns(rows) != 3)
-        status =
-            parity_fail(err, errlen, PARITY_ERR_INTERNAL,
-                        "%s returned %d rows of %d columns, not one of 3",
-                        query, db_result_rows(rows), db_result_columns(rows));
+    layers_counts got = {0, 0, false};
+    int columns = db_result_columns(rows);
+    if (db_result_rows(rows) != 1 || columns < 3 || columns > 4)
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned %d rows of %d columns, not one of 3 "
+                             "or 4",
+                             query, db_result_rows(rows), columns);
     else if (!result_int(rows, 1, binary, &got.kept) ||
              !result_int(rows, 2, binary, &got.total))
         status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
                              "%s returned no kept and total counts", query);
+    else if (columns == 4 && !result_bool(rows, 3, binary, &got.stale))
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned no stale flag", query);
     else
         status = buf_append(out, db_result_value(rows, 0, 0),
                             db_result_length(rows, 0, 0));

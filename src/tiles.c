@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "parity/cache.h"
 #include "parity/encoding.h"
@@ -103,7 +104,7 @@ static int64_t valid_until(db_conn *conn)
  * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
  * this tile, notes "<kept> of <total>" on the entry when --max-features
  * left features out (X-Parity-Truncated), and for a daily layer notes until
- * when the tile holds. */
+ * when the tile holds (a stale one: until now, so it is not kept). */
 static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                const route *r, const params_filters *filters,
                                bool privileged, cache_flight *flight,
@@ -116,7 +117,7 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
         return status;
     if (filters)
         status = handler_categories_known(conn, filters, err, errlen);
-    layers_counts counts = {0, 0};
+    layers_counts counts = {0, 0, false};
     if (status == PARITY_OK)
         status =
             layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
@@ -126,7 +127,11 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
         snprintf(note, sizeof note, "%ld of %ld", counts.kept, counts.total);
         cache_flight_set_note(flight, note);
     }
-    if (status == PARITY_OK && layer->daily)
+    if (status == PARITY_OK && counts.stale)
+        /* Made while its metrics are recomputed: good for this request
+         * and the ones sharing its fill, never kept. */
+        cache_flight_set_valid_until(flight, (int64_t)time(NULL));
+    else if (status == PARITY_OK && layer->daily)
         cache_flight_set_valid_until(flight, valid_until(conn));
     db_pool_release(ctx->pool, conn);
     return status;

@@ -16,7 +16,11 @@
  * most visible first (for polygons: the largest), so a crowded tile stays
  * small and still draws what matters at its zoom; kept is how many it
  * selected under that cap and total how many the tile had before it, so
- * total > kept says the cap left features out. The features of each layer
+ * total > kept says the cap left features out. A query whose features
+ * carry computed metrics (neighborhoods) returns a fourth column, stale
+ * (bool): the metrics were the previous state's, answered while another
+ * request recomputes them; such a tile is served but not kept. The
+ * features of each layer
  * are selected by one SQL function (parity_tile_<layer>, migration 0011)
  * that its GeoJSON and MVT queries share.
  *
@@ -68,10 +72,11 @@ uint64_t layers_tags_for_data(const char *data);
 
 /* How many features a tile selected under the cap of --max-features
  * (kept) and how many it had before it (total); total > kept when the cap
- * left features out. */
+ * left features out; and whether the tile is stale (see the top). */
 typedef struct layers_counts {
     long kept;
     long total;
+    bool stale; /* made from metrics being recomputed: do not keep it */
 } layers_counts;
 
 /*

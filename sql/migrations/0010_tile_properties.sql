@@ -18,7 +18,13 @@
 --     whole part is never rounded; /api/coverage keeps full precision;
 --   * parity_tile_metrics reads without a lock when the kept rows are of
 --     the current data state (one statement checks the state and reads),
---     and locks only to recompute, checking again under the lock.
+--     and locks only to recompute, checking again under the lock;
+--   * while another session recomputes a request, the others answer at
+--     once with the rows it is replacing, marked stale (the server then
+--     answers that tile without keeping it in its cache), instead of
+--     queueing behind it: under a stream of writes every write makes the
+--     metrics stale, and each tile used to wait for a recompute of its own
+--     (docs/soak.md). Only a request with no rows kept at all waits.
 
 DROP FUNCTION parity_tile_metrics(date, date, text[], boolean, text[]);
 DROP FUNCTION parity_tile_properties(date, date, text[], boolean);
@@ -115,7 +121,7 @@ $$;
 CREATE FUNCTION parity_tile_metrics(window_from date, window_to date,
                                     categories text[], privileged boolean,
                                     ids text[])
-RETURNS TABLE (id text, properties jsonb, properties_json text)
+RETURNS TABLE (id text, properties jsonb, properties_json text, stale boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
@@ -129,7 +135,7 @@ BEGIN
     -- The steady state: kept rows of the current state, read in the same
     -- statement that checks the state; no lock, no write.
     RETURN QUERY
-    SELECT t.id, t.properties, t.properties_json
+    SELECT t.id, t.properties, t.properties_json, false
     FROM tile_metrics_state s
     JOIN tile_metrics t ON t.request = s.request
     WHERE s.request = v_request AND s.state = v_state AND t.id = ANY (ids);
@@ -138,14 +144,26 @@ BEGIN
     END IF;
     IF current_setting('transaction_read_only')::boolean THEN
         RETURN QUERY
-        SELECT p.id, p.properties, p.properties_json
+        SELECT p.id, p.properties, p.properties_json, false
         FROM parity_tile_properties(window_from, window_to, categories, privileged) p
         WHERE p.id = ANY (ids);
         RETURN;
     END IF;
-    -- One computation per request at a time: the others wait here, then
-    -- find it done.
-    PERFORM pg_advisory_xact_lock(hashtext('parity_tile_metrics'), hashtext(v_request));
+    -- One computation per request at a time. While another session holds
+    -- it, answer with the rows it is replacing (still the committed ones
+    -- here), marked stale; with none kept yet, wait for it and find it done.
+    IF NOT pg_try_advisory_xact_lock(hashtext('parity_tile_metrics'),
+                                     hashtext(v_request)) THEN
+        RETURN QUERY
+        SELECT t.id, t.properties, t.properties_json, true
+        FROM tile_metrics t
+        WHERE t.request = v_request AND t.id = ANY (ids);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtext('parity_tile_metrics'),
+                                      hashtext(v_request));
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM tile_metrics_state s
                    WHERE s.request = v_request AND s.state = v_state) THEN
         DELETE FROM tile_metrics t WHERE t.request = v_request;
@@ -171,7 +189,8 @@ BEGIN
             END IF;
         END LOOP;
     END IF;
-    RETURN QUERY SELECT t.id, t.properties, t.properties_json FROM tile_metrics t
+    RETURN QUERY SELECT t.id, t.properties, t.properties_json, false
+                 FROM tile_metrics t
                  WHERE t.request = v_request AND t.id = ANY (ids);
 END
 $$;

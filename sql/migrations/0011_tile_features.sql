@@ -24,13 +24,14 @@
 -- and simplified to half a pixel (NULL or empty when nothing is left of it).
 -- properties / properties_json: id, name and the coverage metrics of the
 -- request (parity_tile_metrics, migrations 0006 and 0010), looked up only
--- when the tile has features.
+-- when the tile has features; stale: they are the previous state's, kept
+-- while another session recomputes them (the tile must not be cached).
 CREATE FUNCTION parity_tile_neighborhoods(z integer, x integer, y integer,
                                           max_features integer,
                                           window_from date, window_to date,
                                           filter_categories text[], privileged boolean)
 RETURNS TABLE (id text, geom geometry, properties jsonb, properties_json text,
-               total bigint)
+               total bigint, stale boolean)
 LANGUAGE sql STABLE AS $$
     WITH bounds AS NOT MATERIALIZED (
         SELECT ST_TileEnvelope(z, x, y) AS tile,
@@ -47,7 +48,7 @@ LANGUAGE sql STABLE AS $$
                           ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
         LIMIT max_features
     ), metrics AS MATERIALIZED (
-        SELECT m.id, m.properties, m.properties_json
+        SELECT m.id, m.properties, m.properties_json, m.stale
         FROM parity_tile_metrics(window_from, window_to, filter_categories, privileged,
                                  (SELECT array_agg(f.id) FROM features f)) m
         WHERE EXISTS (SELECT 1 FROM features)
@@ -68,7 +69,8 @@ LANGUAGE sql STABLE AS $$
     SELECT f.id, f.geom,
            coalesce(m.properties, jsonb_build_object('id', f.id, 'name', f.name)),
            coalesce(m.properties_json, json_build_object('id', f.id, 'name', f.name)::text),
-           (SELECT c.total FROM counted c)
+           (SELECT c.total FROM counted c),
+           coalesce(m.stale, false)
     FROM features f
     LEFT JOIN metrics m ON m.id = f.id
 $$;

@@ -9,7 +9,9 @@
 --    NULL: all), $9 privileged (bool: small incident counts are shown)
 -- Result: one row: geojson (text); kept (int): the features selected
 --    under the cap of $5; total (int): the features the tile had before it
---    (total > kept when the cap left some out).
+--    (total > kept when the cap left some out); stale (bool): the metrics
+--    are the previous state's, answered while another session recomputes
+--    them (the tile is served but not cached).
 --
 -- The features are parity_tile_neighborhoods' (migration 0011: which
 -- neighborhoods, the cap of $5 keeping the largest, clipping and
@@ -27,6 +29,7 @@ SELECT '{"type":"FeatureCollection","features":['
               || ',"properties":' || n.properties_json
               || '}', ',' ORDER BY n.id) FILTER (WHERE NOT ST_IsEmpty(n.geom)), '')
        || ']}' AS geojson,
-       count(*)::int AS kept, coalesce(max(n.total), 0)::int AS total
+       count(*)::int AS kept, coalesce(max(n.total), 0)::int AS total,
+       coalesce(bool_or(n.stale), false) AS stale
 FROM parity_tile_neighborhoods($1::int, $2::int, $3::int, $5::int, $6::date,
                                $7::date, $8::text[], $9::boolean) n;
