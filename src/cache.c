@@ -23,6 +23,7 @@ struct cache_entry {
     const char *content_type;
     char etag[48], etag_gzip[48];
     int64_t valid_until; /* seconds since the epoch; 0: until invalidated */
+    char note[CACHE_NOTE_SIZE]; /* the filler's note, or "" */
     /* Guarded by the cache lock while stored: */
     bool stored;
     cache_entry *chain;         /* next in the hash bucket */
@@ -36,8 +37,9 @@ struct cache_flight {
     bool stale;  /* an invalidation touched it while it ran */
     bool listed; /* still findable by new lookups */
     bool done;
-    int64_t valid_until; /* for the entry; set by the filler */
-    int refs;            /* the filler plus each waiter; guarded by the lock */
+    int64_t valid_until;        /* for the entry; set by the filler */
+    char note[CACHE_NOTE_SIZE]; /* for the entry; set by the filler */
+    int refs; /* the filler plus each waiter; guarded by the lock */
     parity_status status;
     char message[256];
     cache_entry *entry; /* the result (one reference held by the flight) */
@@ -165,6 +167,7 @@ static cache_entry *entry_new(const cache_flight *f, const void *body,
     e->hash = f->hash;
     e->tags = f->tags;
     e->valid_until = f->valid_until;
+    memcpy(e->note, f->note, sizeof e->note);
     e->cost = total;
     e->content_type = content_type;
     respond_etag(e->body, len, e->etag);
@@ -432,6 +435,18 @@ bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry)
 void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until)
 {
     flight->valid_until = valid_until;
+}
+
+void cache_flight_set_note(cache_flight *flight, const char *note)
+{
+    size_t n = strnlen(note, sizeof flight->note - 1);
+    memcpy(flight->note, note, n);
+    flight->note[n] = '\0';
+}
+
+const char *cache_entry_note(const cache_entry *e)
+{
+    return e->note;
 }
 
 parity_status cache_fill_done(cache *c, cache_flight *flight, const void *body,

@@ -263,6 +263,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
         MHD_add_response_header(response, "Vary", res->vary);
     if (res->cache_state)
         MHD_add_response_header(response, "X-Parity-Cache", res->cache_state);
+    if (res->truncated[0])
+        MHD_add_response_header(response, "X-Parity-Truncated", res->truncated);
     if (res->location[0])
         MHD_add_response_header(response, "Location", res->location);
     if (res->allow_origin) {

@@ -1,7 +1,9 @@
 /* layers.c - the tile layers and how their tiles are made (see layers.h). */
 #include "parity/layers.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const layer_def LAYERS[] = {
@@ -110,11 +112,55 @@ uint64_t layers_tags_for_data(const char *data)
     return tags;
 }
 
+/* The int in row 0, column of rows into *value: 4 bytes in network order
+ * from a binary result, decimal text from a text one. False when it is
+ * NULL or not an int. */
+static bool result_int(const db_result *rows, int column, bool binary,
+                       long *value)
+{
+    if (db_result_is_null(rows, 0, column))
+        return false;
+    const char *v = db_result_value(rows, 0, column);
+    size_t len = db_result_length(rows, 0, column);
+    if (binary) {
+        if (len != 4)
+            return false;
+        const unsigned char *b = (const unsigned char *)v;
+        uint32_t u = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+                     (uint32_t)b[2] << 8 | (uint32_t)b[3];
+        *value = (long)(int32_t)u;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end)
+        return false;
+    *value = n;
+    return true;
+}
+
+/* The bool in row 0, column of rows into *value: one byte from a binary
+ * result, "t" or "f" from a text one. False when it is NULL or not a bool. */
+static bool result_bool(const db_result *rows, int column, bool binary,
+                        bool *value)
+{
+    if (db_result_is_null(rows, 0, column))
+        return false;
+    const char *v = db_result_value(rows, 0, column);
+    size_t len = db_result_length(rows, 0, column);
+    if (binary ? len != 1 : len != 1 || (*v != 't' && *v != 'f'))
+        return false;
+    *value = binary ? *v != 0 : *v == 't';
+    return true;
+}
+
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,
                                  const char *format,
                                  const params_filters *filters, bool privileged,
-                                 parity_buf *out, char *err, size_t errlen)
+                                 parity_buf *out, layers_counts *counts,
+                                 char *err, size_t errlen)
 {
     const char *query = layers_query(layer, format);
     if (!query)
@@ -148,13 +194,25 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     if (status != PARITY_OK)
         return status;
     buf_reset(out);
-    if (db_result_rows(rows) == 1)
+    layers_counts got = {0, 0, false};
+    int columns = db_result_columns(rows);
+    if (db_result_rows(rows) != 1 || columns < 3 || columns > 4)
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned %d rows of %d columns, not one of 3 "
+                             "or 4",
+                             query, db_result_rows(rows), columns);
+    else if (!result_int(rows, 1, binary, &got.kept) ||
+             !result_int(rows, 2, binary, &got.total))
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned no kept and total counts", query);
+    else if (columns == 4 && !result_bool(rows, 3, binary, &got.stale))
+        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                             "%s returned no stale flag", query);
+    else
         status = buf_append(out, db_result_value(rows, 0, 0),
                             db_result_length(rows, 0, 0));
-    else
-        status =
-            parity_fail(err, errlen, PARITY_ERR_INTERNAL, "%s returned %d rows",
-                        query, db_result_rows(rows));
+    if (status == PARITY_OK && counts)
+        *counts = got;
     db_result_free(rows);
     return status;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "parity/cache.h"
 #include "parity/encoding.h"
@@ -101,7 +102,9 @@ static int64_t valid_until(db_conn *conn)
 
 /* The fill of a cache miss: checks the categories a filtered layer is
  * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
- * this tile, and for a daily layer notes until when the tile holds. */
+ * this tile, notes "<kept> of <total>" on the entry when --max-features
+ * left features out (X-Parity-Truncated), and for a daily layer notes until
+ * when the tile holds (a stale one: until now, so it is not kept). */
 static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                const route *r, const params_filters *filters,
                                bool privileged, cache_flight *flight,
@@ -114,13 +117,34 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
         return status;
     if (filters)
         status = handler_categories_known(conn, filters, err, errlen);
+    layers_counts counts = {0, 0, false};
     if (status == PARITY_OK)
-        status = layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
-                                    filters, privileged, body, err, errlen);
-    if (status == PARITY_OK && layer->daily)
+        status =
+            layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
+                               filters, privileged, body, &counts, err, errlen);
+    if (status == PARITY_OK && counts.total > counts.kept) {
+        char note[48];
+        snprintf(note, sizeof note, "%ld of %ld", counts.kept, counts.total);
+        cache_flight_set_note(flight, note);
+    }
+    if (status == PARITY_OK && counts.stale)
+        /* Made while its metrics are recomputed: good for this request
+         * and the ones sharing its fill, never kept. */
+        cache_flight_set_valid_until(flight, (int64_t)time(NULL));
+    else if (status == PARITY_OK && layer->daily)
         cache_flight_set_valid_until(flight, valid_until(conn));
     db_pool_release(ctx->pool, conn);
     return status;
+}
+
+/* X-Parity-Truncated from the entry's note. Copied, not printf'd: this
+ * runs for every answer (see log.c). */
+static void set_truncated(http_response *res, const cache_entry *entry)
+{
+    const char *truncated = cache_entry_note(entry);
+    size_t truncated_len = strnlen(truncated, sizeof res->truncated - 1);
+    memcpy(res->truncated, truncated, truncated_len);
+    res->truncated[truncated_len] = '\0';
 }
 
 bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
@@ -152,6 +176,7 @@ bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
     if (!cache_lookup_stored(ctx->cache, key, &entry))
         return false;
     res->cache_state = "hit";
+    set_truncated(res, entry);
     handler_answer_entry(req, res, entry, ctx->cfg->cache_control);
     return true;
 }
@@ -251,6 +276,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     res->cache_state = outcome == CACHE_HIT    ? "hit"
                        : outcome == CACHE_MISS ? "miss"
                                                : "wait";
+    set_truncated(res, entry);
     /* What a token unlocks is for that client only. */
     handler_answer_entry(req, res, entry,
                          privileged ? "private, no-store"

@@ -40,7 +40,8 @@
 #include "parity/buf.h"
 #include "parity/status.h"
 
-#define CACHE_ALL_TAGS UINT64_MAX
+#define CACHE_ALL_TAGS  UINT64_MAX
+#define CACHE_NOTE_SIZE 48 /* a note's bytes, NUL included */
 
 typedef struct cache cache;
 typedef struct cache_entry cache_entry;
@@ -110,6 +111,13 @@ bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry);
  * by the filler only, before cache_fill_done. */
 void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until);
 
+/* Attaches a short text to the entry the fill will make (copied; cut at
+ * CACHE_NOTE_SIZE - 1 bytes), which its waiters and later hits read with
+ * cache_entry_note: for what the answer says besides its body (the tiles
+ * use it for X-Parity-Truncated). Called by the filler only, before
+ * cache_fill_done. */
+void cache_flight_set_note(cache_flight *flight, const char *note);
+
 /*
  * Finishes a fill with its answer: makes the entry (ETag, and gzip when it
  * pays, compressed here, outside the lock), hands it to the waiters, and
@@ -144,6 +152,10 @@ bool cache_entry_has_gzip(const cache_entry *e);
 /* The quoted strong ETag of the body or of its gzip ("...-gz"). */
 const char *cache_entry_etag(const cache_entry *e, bool gzip);
 const char *cache_entry_content_type(const cache_entry *e);
+
+/* The note its filler attached (cache_flight_set_note), or "". Valid while
+ * the reference is held. */
+const char *cache_entry_note(const cache_entry *e);
 
 /* Drops one reference; the last one frees the entry. NULL is fine.
  * Thread-safe (any thread may release). */

@@ -91,6 +91,8 @@ typedef struct http_response {
     const char *www_authenticate; /* WWW-Authenticate for 401, or NULL */
     const char *cache_state;      /* "hit", "miss", "wait" or NULL: the access
                                      log and the X-Parity-Cache header */
+    char truncated[48]; /* X-Parity-Truncated ("<kept> of <total>": a tile
+                           left features out), or "" */
     const char
         *allow_methods; /* CORS preflight: Access-Control-Allow-Methods */
     const char

@@ -11,10 +11,18 @@
  *   $6 from (date or NULL), $7 to (date or NULL),
  *   $8 categories (text[] or NULL: all), $9 privileged (bool: the request
  *   carries a valid token, so sensitive details may be shown).
- * Each query returns one row with one column: the tile's bytes (GeoJSON
- * text, or MVT bytea). A query keeps at most $5 features, the most visible
- * first (for polygons: the largest), so a crowded tile stays small and
- * still draws what matters at its zoom.
+ * Each query returns one row: the tile's bytes (GeoJSON text, or MVT
+ * bytea), then kept and total (int): a query keeps at most $5 features, the
+ * most visible first (for polygons: the largest), so a crowded tile stays
+ * small and still draws what matters at its zoom; kept is how many it
+ * selected under that cap and total how many the tile had before it, so
+ * total > kept says the cap left features out. A query whose features
+ * carry computed metrics (neighborhoods) returns a fourth column, stale
+ * (bool): the metrics were the previous state's, answered while another
+ * request recomputes them; such a tile is served but not kept. The
+ * features of each layer
+ * are selected by one SQL function (parity_tile_<layer>, migration 0011)
+ * that its GeoJSON and MVT queries share.
  *
  * Tiles are cached (tiles.h), and a cached tile is dropped whenever data it
  * is made from changes: depends lists the data_versions layers (the names
@@ -62,16 +70,27 @@ uint64_t layers_tag(const layer_def *layer);
  * named data (a parity_data notice's payload); 0 when none does. */
 uint64_t layers_tags_for_data(const char *data);
 
+/* How many features a tile selected under the cap of --max-features
+ * (kept) and how many it had before it (total); total > kept when the cap
+ * left features out; and whether the tile is stale (see the top). */
+typedef struct layers_counts {
+    long kept;
+    long total;
+    bool stale; /* made from metrics being recomputed: do not keep it */
+} layers_counts;
+
 /*
- * Builds one tile of layer in format ("geojson" or "mvt") into out.
- * Returns PARITY_ERR_NOT_FOUND when the layer has no such format,
- * PARITY_ERR_TOO_LARGE when the tile's bytes pass the buffer's cap, or the
- * query's status with err set.
+ * Builds one tile of layer in format ("geojson" or "mvt") into out, and its
+ * counts into *counts (may be NULL). Returns PARITY_ERR_NOT_FOUND when the
+ * layer has no such format, PARITY_ERR_TOO_LARGE when the tile's bytes pass
+ * the buffer's cap, PARITY_ERR_INTERNAL when the query's answer is not
+ * shaped as above, or the query's status with err set.
  */
 parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
                                  const layer_def *layer, tile_id tile,
                                  const char *format,
                                  const params_filters *filters, bool privileged,
-                                 parity_buf *out, char *err, size_t errlen);
+                                 parity_buf *out, layers_counts *counts,
+                                 char *err, size_t errlen);
 
 #endif

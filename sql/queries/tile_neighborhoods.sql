@@ -7,50 +7,29 @@
 -- $5 most features in one tile (int)
 -- $6 from (date or NULL), $7 to (date or NULL), $8 categories (text[] or
 --    NULL: all), $9 privileged (bool: small incident counts are shown)
--- Result: one row, column geojson (text).
+-- Result: one row: geojson (text); kept (int): the features selected
+--    under the cap of $5; total (int): the features the tile had before it
+--    (total > kept when the cap left some out); stale (bool): the metrics
+--    are the previous state's, answered while another session recomputes
+--    them (the tile is served but not cached).
 --
--- Every neighborhood whose exact geometry intersects the tile is kept,
--- except those smaller than one pixel of a 256-pixel tile both across and
--- down (invisible at this zoom: this is what keeps a whole-country tile of
--- thousands of counties small). Past $5 features the largest are kept. Each
--- geometry is clipped to the tile plus a buffer of 4/256 of the tile on each
--- side (so strokes do not show seams) and simplified to half a pixel, in Web
--- Mercator meters. Properties are the keys of a coverage row
--- (docs/metrics.md) without the NULL ones, plus each imported indicator; the
--- metrics are looked up only when the tile has features, and computed once
--- per request and state of the data for all tiles (parity_tile_metrics,
--- migration 0006).
--- tile_neighborhoods_mvt selects the same features with the same properties.
-WITH bounds AS (
-    SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
-           ST_TileEnvelope($1::int, $2::int, $3::int, margin => 4.0 / 256) AS clip,
-           40075016.685578488 / (256 * 2 ^ $1::int) AS pixel
-), features AS MATERIALIZED (
-    SELECT n.id, n.name,
-           ST_Transform(ST_Simplify(ST_ClipByBox2D(n.geom_3857, b.clip),
-                                    b.pixel / 2, true), 4326) AS geom
-    FROM neighborhoods n, bounds b
-    WHERE n.geom_3857 && b.tile AND ST_Intersects(n.geom_3857, b.tile)
-      AND greatest(ST_XMax(n.geom_3857) - ST_XMin(n.geom_3857),
-                   ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) >= b.pixel
-    ORDER BY greatest(ST_XMax(n.geom_3857) - ST_XMin(n.geom_3857),
-                      ST_YMax(n.geom_3857) - ST_YMin(n.geom_3857)) DESC, n.id
-    LIMIT $5::int
-), metrics AS MATERIALIZED (
-    SELECT m.id, m.properties
-    FROM parity_tile_metrics($6::date, $7::date, $8::text[], $9::boolean,
-                             (SELECT array_agg(id) FROM features)) m
-    WHERE EXISTS (SELECT 1 FROM features)
-)
+-- The features are parity_tile_neighborhoods' (migration 0011: which
+-- neighborhoods, the cap of $5 keeping the largest, clipping and
+-- simplifying), shared with tile_neighborhoods_mvt; here each geometry goes
+-- to lon/lat with $4 decimals and its properties are pasted as the JSON
+-- text kept for the request (id, name and the coverage metrics rounded for
+-- the map: docs/metrics.md, "In tiles").
+-- Geometries that simplify to nothing are left out (the filter is on the
+-- Mercator geometry: one on the transformed one would be pushed down and
+-- transform every geometry twice).
 SELECT '{"type":"FeatureCollection","features":['
        || coalesce(string_agg(
-              '{"type":"Feature","id":' || to_json(f.id)::text
-              || ',"geometry":' || ST_AsGeoJSON(f.geom, $4::int)
-              || ',"properties":'
-              || (jsonb_build_object('id', f.id, 'name', f.name)
-                     || coalesce(m.properties, '{}'::jsonb))::text
-              || '}', ',' ORDER BY f.id), '')
-       || ']}' AS geojson
-FROM features f
-LEFT JOIN metrics m ON m.id = f.id
-WHERE NOT ST_IsEmpty(f.geom);
+              '{"type":"Feature","id":' || to_json(n.id)::text
+              || ',"geometry":' || ST_AsGeoJSON(ST_Transform(n.geom, 4326), $4::int)
+              || ',"properties":' || n.properties_json
+              || '}', ',' ORDER BY n.id) FILTER (WHERE NOT ST_IsEmpty(n.geom)), '')
+       || ']}' AS geojson,
+       count(*)::int AS kept, coalesce(max(n.total), 0)::int AS total,
+       coalesce(bool_or(n.stale), false) AS stale
+FROM parity_tile_neighborhoods($1::int, $2::int, $3::int, $5::int, $6::date,
+                               $7::date, $8::text[], $9::boolean) n;

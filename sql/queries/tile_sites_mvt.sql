@@ -7,65 +7,28 @@
 -- $5 most features in one tile (int)
 -- $6 from, $7 to (date or NULL), $8 categories (text[] or NULL),
 -- $9 privileged (bool): as in tile_sites
--- Result: one row, column mvt (bytea).
+-- Result: one row: mvt (bytea); kept, total (int) as in tile_sites.
 --
--- The same features and properties as tile_sites (see there for the rules,
--- sensitive sites above all): kind "site" with id, name, category, program,
--- partner, capacity and sensitive (true, only with a token); without a
--- token, kind "sensitive_sites" with neighborhood, neighborhood_name and
+-- The same features and properties as tile_sites: both read
+-- parity_tile_sites (migration 0011; see there for the rules, sensitive
+-- sites above all): kind "site" with id, name, category, program, partner,
+-- capacity and sensitive (true, only with a token); without a token, kind
+-- "sensitive_sites" with neighborhood, neighborhood_name and
 -- sensitive_count at the neighborhood's point on surface. Absent (NULL)
--- properties are left out, as jsonb_strip_nulls leaves them out there.
-WITH bounds AS (
-    SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
-           $4::int AS decimals
-), base AS (
-    SELECT s.id, s.name, s.sensitive, s.capacity, s.neighborhood_id, s.geom_3857,
-           coalesce(s.category, p.category) AS category,
-           p.name AS program, pa.name AS partner
-    FROM sites s
-    LEFT JOIN programs p ON p.id = s.program_id
-    LEFT JOIN partners pa ON pa.id = p.partner_id
-    WHERE ($8::text[] IS NULL OR coalesce(s.category, p.category) = ANY ($8::text[]))
-      AND (p.start_date IS NULL OR $7::date IS NULL OR p.start_date <= $7::date)
-      AND (p.end_date IS NULL OR $6::date IS NULL OR p.end_date >= $6::date)
-), sites_in_tile AS (
-    SELECT b.*
-    FROM base b, bounds
-    WHERE (NOT b.sensitive OR $9::bool)
-      AND b.geom_3857 && bounds.tile
-      AND ST_X(b.geom_3857) >= ST_XMin(bounds.tile) AND ST_X(b.geom_3857) < ST_XMax(bounds.tile)
-      AND ST_Y(b.geom_3857) > ST_YMin(bounds.tile) AND ST_Y(b.geom_3857) <= ST_YMax(bounds.tile)
-    ORDER BY b.id
-    LIMIT $5::int
-), counts AS (
-    SELECT n.id, n.name, c.n, ST_PointOnSurface(n.geom_3857) AS geom_3857
-    FROM (SELECT neighborhood_id, count(*) AS n
-          FROM base
-          WHERE sensitive AND NOT $9::bool
-          GROUP BY neighborhood_id) c
-    JOIN neighborhoods n ON n.id = c.neighborhood_id
-), counts_in_tile AS (
-    SELECT c.*
-    FROM counts c, bounds
-    WHERE ST_X(c.geom_3857) >= ST_XMin(bounds.tile) AND ST_X(c.geom_3857) < ST_XMax(bounds.tile)
-      AND ST_Y(c.geom_3857) > ST_YMin(bounds.tile) AND ST_Y(c.geom_3857) <= ST_YMax(bounds.tile)
-), features AS (
-    SELECT 0 AS part, s.id::text AS sort_key, 'site' AS kind, s.id, s.name,
-           s.category, s.program, s.partner, s.capacity,
-           CASE WHEN s.sensitive THEN true END AS sensitive,
-           NULL::text AS neighborhood, NULL::text AS neighborhood_name,
-           NULL::bigint AS sensitive_count,
-           ST_AsMVTGeom(s.geom_3857, bounds.tile, 4096, 64, true) AS geom
-    FROM sites_in_tile s, bounds
-    UNION ALL
-    SELECT 1, c.id, 'sensitive_sites', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-           c.id, c.name, c.n,
-           ST_AsMVTGeom(c.geom_3857, bounds.tile, 4096, 64, true)
-    FROM counts_in_tile c, bounds
+-- properties are left out, as jsonb_strip_nulls leaves them out there;
+-- ST_AsMVT skips rows whose geometry is NULL.
+WITH unused AS (SELECT $4::int AS decimals),
+features AS MATERIALIZED (
+    SELECT * FROM parity_tile_sites($1::int, $2::int, $3::int, $5::int, $6::date,
+                                    $7::date, $8::text[], $9::boolean)
 )
-SELECT ST_AsMVT(f, 'sites', 4096, 'geom') AS mvt
-FROM (SELECT kind, id, name, category, program, partner, capacity, sensitive,
-             neighborhood, neighborhood_name, sensitive_count, geom
-      FROM features
-      WHERE geom IS NOT NULL
-      ORDER BY part, length(sort_key), sort_key) f;
+SELECT (SELECT ST_AsMVT(f, 'sites', 4096, 'geom')
+        FROM (SELECT s.kind, s.id, s.name, s.category, s.program, s.partner,
+                     s.capacity, s.sensitive, s.neighborhood, s.neighborhood_name,
+                     s.sensitive_count,
+                     ST_AsMVTGeom(s.geom, ST_TileEnvelope($1::int, $2::int, $3::int),
+                                  4096, 64, true) AS geom
+              FROM features s
+              ORDER BY s.part, length(s.sort_key), s.sort_key) f) AS mvt,
+       (SELECT count(*)::int FROM features s WHERE s.kind = 'site') AS kept,
+       (SELECT coalesce(max(s.total), 0)::int FROM features s) AS total;

@@ -67,7 +67,12 @@ for (const dataset of [...new Set(summary.map((r) => r.dataset))]) {
     const nginx = find(dataset, 'nginx, static files', format);
     const off = find(dataset, 'parity, cache off', format);
     const pgb = find(dataset, 'pgbench, same SQL', format);
-    const ms = find(dataset, format === 'mvt' ? 'MapServer 8, MVT' : 'MapServer 8, OGC API Features', format);
+    // MapServer serving the same properties as parity's tiles is the
+    // comparison; with 3 fields it is the reference of earlier runs (less
+    // work than parity does, so not held to the goal).
+    const msName = format === 'mvt' ? 'MapServer 8, MVT' : 'MapServer 8, OGC API Features';
+    const ms = find(dataset, `${msName}, same properties`, format);
+    const msBasic = find(dataset, `${msName}, 3 fields (reference)`, format);
     if (warm && nginx) {
       out.push(`| ${dataset} | parity warm cache / nginx static files | ${format} | ${ratio(warm, nginx)} | >= 0.8 |`);
       if (warm.cpu && nginx.cpu)
@@ -76,6 +81,7 @@ for (const dataset of [...new Set(summary.map((r) => r.dataset))]) {
     if (off && pgb) out.push(`| ${dataset} | parity cache off / pgbench, same SQL | ${format} | ${ratio(off, pgb)} | >= 0.9 |`);
     if (off && ms) out.push(`| ${dataset} | parity cache off / ${ms.name} | ${format} | ${ratio(off, ms)} | >= 3 |`);
     if (warm && ms) out.push(`| ${dataset} | parity warm cache / ${ms.name} | ${format} | ${(warm.rps / ms.rps).toFixed(2)} (medians) | >= 3 |`);
+    if (off && msBasic) out.push(`| ${dataset} | parity cache off / ${msBasic.name}: parity does more work here | ${format} | ${ratio(off, msBasic)} | |`);
   }
 }
 

@@ -6,7 +6,10 @@
 #   - parity with the cache off vs pgbench running the identical tile SQL as
 #     prepared statements, at the same concurrency;
 #   - parity vs MapServer 8 (FastCGI behind nginx) on the same PostGIS: MVT
-#     tiles, and OGC API Features GeoJSON for the same tiles' bounding boxes;
+#     tiles, and OGC API Features GeoJSON for the same tiles' bounding boxes,
+#     with the same properties as parity's tiles (the coverage metrics,
+#     computed once before the run: tile_properties.sql), and for reference
+#     with id, name and population only (the comparison of earlier runs);
 #   - 100 clients at once on one heavy uncached tile (errors, and how many
 #     times PostgreSQL ran the query, from pg_stat_statements);
 #   - parity's peak memory (VmHWM) with its configured cache size.
@@ -24,7 +27,9 @@
 # (default 5), BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk and
 # pgbench threads, default 2), BENCH_PER_ZOOM (tiles per zoom in the list,
 # default 30), BENCH_CACHE_SIZE (default 64M), BENCH_KEEP=1 keeps the work
-# directory.
+# directory, BENCH_PARTS (default "cache nocache stampede": the warm-cache
+# comparisons, the cache-off ones with pgbench and MapServer, the 100-client
+# stampede; name fewer for a focused run).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,6 +42,8 @@ conns=${BENCH_CONNECTIONS:-16}
 threads=${BENCH_THREADS:-2}
 per_zoom=${BENCH_PER_ZOOM:-30}
 cache_size=${BENCH_CACHE_SIZE:-64M}
+parts=" ${BENCH_PARTS:-cache nocache stampede} "
+part() { [[ "$parts" == *" $1 "* ]]; }
 shared=${PARITY_SHARED_DATA:-$root/../shared/data}
 counties=$shared/large/us-counties.geojson
 [ -f "$counties" ] || { echo "bench: $counties not found (set PARITY_SHARED_DATA)" >&2; exit 1; }
@@ -97,6 +104,14 @@ psql "$(dbof bench_counties)" -qXc "CREATE EXTENSION pg_stat_statements"
 for ds in "${datasets[@]}"; do
     psql "$(dbof "bench_$ds")" -qXc "VACUUM ANALYZE"
 done
+# The properties of parity's tiles for a request without filters, computed
+# once (as the first tile of a map view computes them) and copied into
+# typed columns, so MapServer serves the same layer.
+declare -A ms_items
+for ds in "${datasets[@]}"; do
+    ms_items[$ds]=$(psql "$(dbof "bench_$ds")" -qXAt -v ON_ERROR_STOP=1 -f "$here/tile_properties.sql")
+    say "$ds: MapServer serves $(tr ',' '\n' <<<"${ms_items[$ds]}" | wc -l) properties, as parity's tiles"
+done
 
 # ---- the tile lists --------------------------------------------------------
 
@@ -107,10 +122,12 @@ for ds in "${datasets[@]}"; do
         -f "$here/tiles.sql" >"$d/tiles.tsv"
     awk -F'\t' '{printf "/tiles/neighborhoods/%d/%d/%d.geojson\n", $1, $2, $3}' "$d/tiles.tsv" >"$d/geojson.txt"
     awk -F'\t' '{printf "/tiles/neighborhoods/%d/%d/%d.mvt\n", $1, $2, $3}' "$d/tiles.tsv" >"$d/mvt.txt"
-    awk -F'\t' -v m="$ds" '{printf "/mapserv?map=%s&mode=tile&tilemode=gmap&tile=%d+%d+%d&layers=neighborhoods&map.imagetype=mvt\n", m, $2, $3, $1}' \
-        "$d/tiles.tsv" >"$d/ms-mvt.txt"
-    awk -F'\t' -v m="$ds" '{printf "/mapserv/%s/ogcapi/collections/neighborhoods/items?f=json&limit=100000&bbox=%.9f,%.9f,%.9f,%.9f\n", m, $5, $6, $7, $8}' \
-        "$d/tiles.tsv" >"$d/ms-ogc.txt"
+    for layer in neighborhoods neighborhoods_basic; do
+        awk -F'\t' -v m="$ds" -v l="$layer" '{printf "/mapserv?map=%s&mode=tile&tilemode=gmap&tile=%d+%d+%d&layers=%s&map.imagetype=mvt\n", m, $2, $3, $1, l}' \
+            "$d/tiles.tsv" >"$d/ms-mvt-$layer.txt"
+        awk -F'\t' -v m="$ds" -v l="$layer" '{printf "/mapserv/%s/ogcapi/collections/%s/items?f=json&limit=100000&bbox=%.9f,%.9f,%.9f,%.9f\n", m, l, $5, $6, $7, $8}' \
+            "$d/tiles.tsv" >"$d/ms-ogc-$layer.txt"
+    done
     node "$here/pgbench-script.mjs" "$d/tiles.tsv" sql/queries/tile_neighborhoods.sql 20000 >"$d/pgb-geojson.sql"
     node "$here/pgbench-script.mjs" "$d/tiles.tsv" sql/queries/tile_neighborhoods_mvt.sql 20000 >"$d/pgb-mvt.sql"
     say "$ds: $(wc -l <"$d/tiles.tsv") tiles, zooms 8-16"
@@ -135,7 +152,7 @@ mkdir -p "$work/mapserver" "$work/nginx"
 } >"$work/mapserver/mapserver.conf"
 for ds in "${datasets[@]}"; do
     sed -e "s|@NAME@|$ds|g" -e "s|@CONNECTION@|$(dbof "bench_$ds")|g" -e "s|@PORT@|$ms_port|g" \
-        "$here/mapserver.map.in" >"$work/mapserver/$ds.map"
+        -e "s|@ITEMS@|${ms_items[$ds]}|g" "$here/mapserver.map.in" >"$work/mapserver/$ds.map"
 done
 MAPSERVER_CONFIG_FILE=$work/mapserver/mapserver.conf \
     spawn-fcgi -a 127.0.0.1 -p "$fcgi_port" -F "$conns" -P "$fcgi_pid_file" -- "$mapserv" >/dev/null
@@ -153,7 +170,7 @@ start_parity() { # db cache_size log
     local port
     port=$(free_port)
     "$bin" --db "$1" serve --listen "127.0.0.1:$port" --web-root "$root/build/web" \
-        --cache-size "$2" --pool-size "$conns" --statement-timeout 60000 \
+        --cache-size "$2" --pool-size "$conns" --pool-reserve 0 --statement-timeout 60000 \
         --cache-control "public, max-age=60" 2>>"$3" &
     parity_pid=$!
     pids+=("$parity_pid")
@@ -240,7 +257,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns, cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns --pool-reserve 0 (no writes during the bench: every connection may serve tiles, as many as pgbench has), cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
@@ -250,30 +267,33 @@ for ds in "${datasets[@]}"; do
     static_url=http://127.0.0.1:$static_port_demo
     [ "$ds" = counties ] && static_url=http://127.0.0.1:$static_port_counties
 
-    say "$ds: parity with the cache on ($cache_size); warming it and saving the bytes for nginx"
-    start_parity "$db" "$cache_size" "$work/parity-$ds-cached.log"
-    : >"$d/curl.cfg"
-    for f in geojson mvt; do
-        while read -r p; do
-            printf 'url = "%s%s"\noutput = "%s/static%s"\n' "$parity_url" "$p" "$d" "$p" >>"$d/curl.cfg"
-        done <"$d/$f.txt"
-    done
-    curl -sS -f --create-dirs -K "$d/curl.cfg"
-    chmod -R a+rX "$d/static"
-    for round in $(seq "$rounds"); do
+    if part cache; then
+        say "$ds: parity with the cache on ($cache_size); warming it and saving the bytes for nginx"
+        start_parity "$db" "$cache_size" "$work/parity-$ds-cached.log"
+        : >"$d/curl.cfg"
         for f in geojson mvt; do
-            account=$parity_pid
-            measure_wrk "$ds" "parity, warm cache" "$f" "$round" "$parity_url" "$d/$f.txt"
-            account=$(nginx_workers)
-            measure_wrk "$ds" "nginx, static files" "$f" "$round" "$static_url" "$d/$f.txt"
+            while read -r p; do
+                printf 'url = "%s%s"\noutput = "%s/static%s"\n' "$parity_url" "$p" "$d" "$p" >>"$d/curl.cfg"
+            done <"$d/$f.txt"
         done
-    done
-    account=$parity_pid
-    measure_wrk "$ds" "parity, warm cache, gzip" geojson 1 "$parity_url" "$d/geojson.txt" "Accept-Encoding: gzip"
-    hwm=$(stop_parity)
-    note "$ds" "parity peak RSS (VmHWM), cache $cache_size" \
-        "$((hwm / 1024)) MiB after every run with the cache on; the tiles of the list take $(du -sh "$d/static" | cut -f1) on disk"
+        curl -sS -f --create-dirs -K "$d/curl.cfg"
+        chmod -R a+rX "$d/static"
+        for round in $(seq "$rounds"); do
+            for f in geojson mvt; do
+                account=$parity_pid
+                measure_wrk "$ds" "parity, warm cache" "$f" "$round" "$parity_url" "$d/$f.txt"
+                account=$(nginx_workers)
+                measure_wrk "$ds" "nginx, static files" "$f" "$round" "$static_url" "$d/$f.txt"
+            done
+        done
+        account=$parity_pid
+        measure_wrk "$ds" "parity, warm cache, gzip" geojson 1 "$parity_url" "$d/geojson.txt" "Accept-Encoding: gzip"
+        hwm=$(stop_parity)
+        note "$ds" "parity peak RSS (VmHWM), cache $cache_size" \
+            "$((hwm / 1024)) MiB after every run with the cache on; the tiles of the list take $(du -sh "$d/static" | cut -f1) on disk"
+    fi
 
+    part nocache || continue
     say "$ds: parity with the cache off"
     start_parity "$db" 0 "$work/parity-$ds-nocache.log"
     for round in $(seq "$rounds"); do
@@ -283,8 +303,10 @@ for ds in "${datasets[@]}"; do
             measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql"
         done
         account="$(tr '\n' ' ' <"$fcgi_pid_file")"
-        measure_wrk "$ds" "MapServer 8, MVT" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt.txt"
-        measure_wrk "$ds" "MapServer 8, OGC API Features" geojson "$round" "http://127.0.0.1:$ms_port" "$d/ms-ogc.txt"
+        measure_wrk "$ds" "MapServer 8, MVT, same properties" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt-neighborhoods.txt"
+        measure_wrk "$ds" "MapServer 8, OGC API Features, same properties" geojson "$round" "http://127.0.0.1:$ms_port" "$d/ms-ogc-neighborhoods.txt"
+        measure_wrk "$ds" "MapServer 8, MVT, 3 fields (reference)" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt-neighborhoods_basic.txt"
+        measure_wrk "$ds" "MapServer 8, OGC API Features, 3 fields (reference)" geojson "$round" "http://127.0.0.1:$ms_port" "$d/ms-ogc-neighborhoods_basic.txt"
     done
     waits=$(grep -c 'cache=wait' "$work/parity-$ds-nocache.log" || true)
     total=$(grep -c 'event=http.access' "$work/parity-$ds-nocache.log" || true)
@@ -299,6 +321,7 @@ done
 heavy=/tiles/neighborhoods/4/4/6.geojson
 db=$(dbof bench_counties)
 for size in "$cache_size" 0; do
+    part stampede || break
     say "100 clients at once on $heavy (counties), cache $size"
     start_parity "$db" "$size" "$work/parity-stampede-$size.log"
     psql "$db" -qXAtc "SELECT pg_stat_statements_reset()" >/dev/null

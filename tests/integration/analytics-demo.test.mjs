@@ -367,18 +367,43 @@ test('a neighborhood profile: its metrics beside the city, category mix, months,
   assert.deepEqual(list[0], { id: 'N001', name: 'Flint Station', population: 3172 });
 });
 
-test('the neighborhood tiles carry the metrics of the window and categories', async () => {
+// How tiles round a number (docs/metrics.md, "In tiles"), written here
+// independently of the database's parity_tile_number: the metrics the page
+// colours by keep 10 significant digits, other non-integers 4, and a whole
+// part is never rounded.
+const MAPPED = ['events_per_1k', 'walk_coverage', 'access', 'need', 'gap', 'parity_ratio'];
+function tileNumber(key, v) {
+  if (typeof v !== 'number' || Number.isInteger(v)) return v;
+  const digits = MAPPED.includes(key) ? 10 : 4;
+  if (Math.abs(v) >= 10 ** digits) return Math.sign(v) * Math.round(Math.abs(v));
+  return Number(v.toPrecision(digits));
+}
+
+test('the neighborhood tiles carry the metrics of the window and categories, rounded for the map', async () => {
   const { x, y } = lonLatToTile(-86.85, 33.52, 12);
   const tile = (await get(`${server.url}/tiles/neighborhoods/12/${x}/${y}.geojson?${WINDOW}`)).json;
   const pub = rowsOf((await get(`${server.url}/api/coverage?${WINDOW}`)).json);
   assert.ok(tile.features.length > 5);
+  let rounded = 0;
   for (const f of tile.features) {
     const row = pub.get(f.id);
-    for (const k of ['events', 'walk_coverage', 'access', 'need', 'gap', 'parity_ratio', 'underserved', 'gi_z', 'gi_bin', 'median_income'])
-      assert.ok(close(f.properties[k], row[k], 1e-12), `${f.id} ${k}: ${f.properties[k]} vs ${row[k]}`);
+    // Every key of the coverage row that has a value (indicators included),
+    // and nothing else; the tile's value is the row's, rounded.
+    const want = { id: row.neighborhood.id, name: row.neighborhood.name };
+    for (const [k, v] of Object.entries(row)) if (k !== 'neighborhood' && v !== null) want[k] = tileNumber(k, v);
+    assert.deepEqual(f.properties, want, f.id);
+    for (const k of Object.keys(want)) if (want[k] !== row[k] && k in row) rounded++;
+    // The mapped metrics stay within the page's class-break tolerance
+    // (web/src/classes.js: 1e-9 relative) of the exact value.
+    for (const k of MAPPED) if (typeof row[k] === 'number') assert.ok(close(f.properties[k], row[k], 1e-9), `${f.id} ${k}`);
     // Suppressed counts are absent from public tiles.
     if (row.suppressed) assert.equal(f.properties.incidents, undefined, f.id);
   }
+  assert.ok(rounded > tile.features.length * 5, `numbers rounded: ${rounded}`);
+  // area_km2 from an independent PostGIS query (area in the local UTM
+  // zone, 16N for the demo city), to 4 significant digits.
+  const areas = new Map(sql(db, `SELECT id, ST_Area(ST_Transform(geom, 32616)) / 1e6 FROM neighborhoods`).map(([id, a]) => [id, +a]));
+  for (const f of tile.features) assert.equal(f.properties.area_km2, Number(areas.get(f.id).toPrecision(4)), f.id);
   // Another window gives other numbers.
   const spring = (await get(`${server.url}/tiles/neighborhoods/12/${x}/${y}.geojson?from=2026-03-01&to=2026-05-31&category=prevention`)).json;
   const springRows = rowsOf((await get(`${server.url}/api/coverage?from=2026-03-01&to=2026-05-31&category=prevention`)).json);

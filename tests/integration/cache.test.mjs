@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -285,6 +286,91 @@ test('the neighborhood tiles of one window share one computation of their metric
   const rows = new Map(coverage.neighborhoods.map((n) => [n.neighborhood.id, n]));
   for (const f of r.features) assert.equal(f.properties.events ?? 0, rows.get(f.id).events ?? 0, f.id);
   assert.ok(r.features.some((f) => f.properties.events > 0));
+});
+
+test('tiles of a window already computed take no lock: another session holding it does not hold them up', async () => {
+  const q = 'from=2026-03-01';
+  const request = '2026-03-01||*|false';
+  const { x, y } = lonLatToTile(...DOWNTOWN, 15);
+  const tileAt = (dx, dy) => `/tiles/neighborhoods/15/${x + dx}/${y + dy}.geojson?${q}`;
+  assert.equal((await raw(a.url + tileAt(0, 0))).headers['x-parity-cache'], 'miss');
+  const [[made]] = sql(db, `SELECT made_at FROM tile_metrics_state WHERE request = '${request}'`);
+  // Another session takes the lock parity_tile_metrics computes under
+  // (migration 0006) and keeps it for 20 s.
+  const holder = spawn('psql', [db, '-X', '-q', '-c',
+    `SELECT pg_advisory_lock(hashtext('parity_tile_metrics'), hashtext('${request}')); SELECT pg_sleep(20)`]);
+  try {
+    const name = db.match(/dbname=(\S+)/)[1];
+    for (let i = 0; i < 100 && sql(db, `SELECT 1 FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND s.datname = '${name}' AND s.query LIKE '%${request}%pg_sleep%'`).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    // New tiles of the same window (misses: the database is asked) answer
+    // at once, from the kept metrics, on both servers.
+    for (const [s, dx, dy] of [[a, 1, 0], [b, 0, 1], [a, -1, 0]]) {
+      const t0 = performance.now();
+      const r = await raw(s.url + tileAt(dx, dy));
+      const ms = performance.now() - t0;
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-parity-cache'], 'miss');
+      assert.ok(ms < 3000, `answered in ${ms.toFixed(0)} ms while another session held the lock`);
+      assert.ok(JSON.parse(r.body).features.length > 0);
+    }
+    assert.deepEqual(sql(db, `SELECT made_at FROM tile_metrics_state WHERE request = '${request}'`), [[made]], 'not recomputed');
+  } finally {
+    // The backend sleeps on after its client is gone: end it.
+    holder.kill();
+    sql(db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE '%${request}%pg_sleep(20)%' AND pid <> pg_backend_pid()`);
+  }
+});
+
+test('while another session recomputes a window, its tiles answer at once with the previous metrics and are not kept', async () => {
+  const q = 'from=2026-03-02';
+  const request = '2026-03-02||*|false';
+  const [[home]] = sql(db, `SELECT id FROM neighborhoods WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(${DOWNTOWN}), 4326))`);
+  const tileOf = (z) => {
+    const { x, y } = lonLatToTile(...DOWNTOWN, z);
+    return `/tiles/neighborhoods/${z}/${x}/${y}.geojson?${q}`;
+  };
+  const eventsOf = (r) => JSON.parse(r.body).features.find((f) => f.id === home).properties.events ?? 0;
+  assert.equal((await raw(a.url + tileOf(12))).headers['x-parity-cache'], 'miss');
+  const [[kept]] = sql(db, `SELECT coalesce(properties->>'events', '0') FROM tile_metrics WHERE request = '${request}' AND id = '${home}'`);
+  // A new event in the window: the kept metrics are of an older state now.
+  sql(db, `INSERT INTO events (title, category, starts_at, geom) VALUES ('Stale test', 'prevention', '2026-03-05', ST_SetSRID(ST_MakePoint(${DOWNTOWN}), 4326))`);
+  // Another session is recomputing them: it holds their lock.
+  const holder = spawn('psql', [db, '-X', '-q', '-c',
+    `SELECT pg_advisory_lock(hashtext('parity_tile_metrics'), hashtext('${request}')); SELECT pg_sleep(20)`]);
+  let released = false;
+  try {
+    const name = db.match(/dbname=(\S+)/)[1];
+    for (let i = 0; i < 100 && sql(db, `SELECT 1 FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND s.datname = '${name}' AND s.query LIKE '%${request}%pg_sleep%'`).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    // A tile never asked for before: made now, from the previous metrics,
+    // without waiting for the lock; and made again on the next request.
+    for (let i = 0; i < 2; i++) {
+      const r = await raw(a.url + tileOf(16));
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-parity-cache'], 'miss', 'a stale tile is not kept');
+      assert.equal(eventsOf(r), Number(kept), 'the previous metrics');
+    }
+  } finally {
+    // The backend sleeps on after its client is gone: end it.
+    holder.kill();
+    sql(db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE '%${request}%pg_sleep(20)%' AND pid <> pg_backend_pid()`);
+    released = true;
+  }
+  assert.ok(released);
+  // Once the lock is free the tile is made from the new state and kept.
+  let fresh;
+  for (let i = 0; i < 100; i++) {
+    fresh = await raw(a.url + tileOf(16));
+    if (eventsOf(fresh) === Number(kept) + 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(eventsOf(fresh), Number(kept) + 1, 'the new event counts once the recompute is done');
+  assert.equal((await raw(a.url + tileOf(16))).headers['x-parity-cache'], 'hit');
 });
 
 test('a lost listener connection drops everything once it is back', async () => {

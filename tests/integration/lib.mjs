@@ -105,7 +105,7 @@ export async function startServer(db, { args = [], env = {}, logFile, detached =
     { stdio: ['ignore', out, out], env: { ...process.env, ...env }, detached },
   );
   // A detached server is meant to outlive this process (demo-server.mjs
-  // starts the browser tests' server and exits).
+  // starts the browser tests' server and exits): not killed with it.
   if (!detached) {
     running.add(proc);
     proc.once('exit', () => running.delete(proc));

@@ -189,7 +189,7 @@ test('--max-zoom: tiles above it get 400 saying so, and TileJSON advertises it',
   assert.equal((await get(`${server.url}/tiles/neighborhoods.json`)).json.maxzoom, 16);
 });
 
-test('--max-features: a crowded tile keeps the cap\'s worth of its neighborhoods, one within it keeps all', async () => {
+test('--max-features: a crowded tile keeps the cap\'s worth of its neighborhoods and says so in X-Parity-Truncated, one within it keeps all', async () => {
   let capped = 0;
   let whole = 0;
   for (const z of [10, 13, 15, 16]) {
@@ -203,6 +203,15 @@ test('--max-features: a crowded tile keeps the cap\'s worth of its neighborhoods
     const names = r.json.features.map((f) => f.properties.name);
     assert.equal(names.length, Math.min(3, expected.size), `z${z}: ${expected.size} in the tile`);
     for (const n of names) assert.ok(expected.has(n), `${n} is in tile z${z}`);
+    // The tile says when the cap left features out, and how many it had;
+    // the same from the cache, and for MVT.
+    const truncated = expected.size > 3 ? `3 of ${expected.size}` : undefined;
+    assert.equal(r.headers.get('x-parity-truncated') ?? undefined, truncated, `z${z}`);
+    const again = await get(`${server.url}/tiles/neighborhoods/${z}/${x}/${y}.geojson`);
+    assert.equal(again.headers.get('x-parity-cache'), 'hit');
+    assert.equal(again.headers.get('x-parity-truncated') ?? undefined, truncated, `z${z}, cached`);
+    const mvt = await get(`${server.url}/tiles/neighborhoods/${z}/${x}/${y}.mvt`);
+    assert.equal(mvt.headers.get('x-parity-truncated') ?? undefined, truncated, `z${z}, MVT`);
     if (expected.size > 3) capped++;
     else whole++;
   }

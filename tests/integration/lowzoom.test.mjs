@@ -30,7 +30,7 @@ function fetchBytes(url) {
     http.get(url, { agent: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
     }).on('error', reject);
   });
 }
@@ -92,14 +92,25 @@ for (const [z, lon, lat] of [[0, -100, 40], [3, -90, 38], [5, -87, 33.5]]) {
   });
 }
 
-test(`--max-features ${CAP} keeps the ${CAP} largest counties of a crowded tile`, async () => {
+test(`--max-features ${CAP} keeps the ${CAP} largest counties of a crowded tile, and says so`, async () => {
   const z = 5;
   const { x, y } = lonLatToTile(-87, 33.5, z);
-  const expected = gdalCounties(z, x, y).map((c) => c.id);
+  const found = gdalCounties(z, x, y);
+  const expected = found.map((c) => c.id);
   assert.ok(expected.length > CAP * 2, `${expected.length} counties in the tile`);
+  // What the tile had before the cap: the counties at least a pixel across
+  // (GDAL's sizes; those within its reprojection noise of a pixel may go
+  // either way).
+  const pixel = WORLD / (256 * 2 ** z);
+  const surely = found.filter((c) => c.size >= pixel * 1.001).length;
+  const maybe = found.filter((c) => c.size >= pixel * 0.999).length;
   for (const fmt of ['geojson', 'mvt']) {
     const r = await fetchBytes(`${capped.url}/tiles/neighborhoods/${z}/${x}/${y}.${fmt}`);
     assert.equal(r.status, 200);
+    const m = /^(\d+) of (\d+)$/.exec(r.headers['x-parity-truncated'] ?? '');
+    assert.ok(m, `${fmt}: X-Parity-Truncated ${r.headers['x-parity-truncated']}`);
+    assert.equal(Number(m[1]), CAP, fmt);
+    assert.ok(Number(m[2]) >= surely && Number(m[2]) <= maybe, `${fmt}: total ${m[2]}, GDAL: ${surely}-${maybe}`);
     if (fmt === 'mvt') {
       const file = path.join(os.tmpdir(), `parity-lowzoom-${process.pid}.mvt`);
       fs.writeFileSync(file, r.body);

@@ -229,3 +229,43 @@ test('tile filters are typed and validated: 400 on a bad value, never 500', asyn
   const list = await api(`${server.url}/api/events?limit=1`);
   assert.equal(list.json.total, events.length);
 });
+
+test('--max-features caps single events and sites, and X-Parity-Truncated says how many the tile had', async () => {
+  const small = await startServer(db, { args: ['--max-features', '2'] });
+  try {
+    const url = (layer, z, x, y, q = '') => `${small.url}/tiles/${layer}/${z}/${x}/${y}.geojson${q ? `?${q}` : ''}`;
+    // The z14 tile with the most events (counted here from the CSV).
+    const perTile = new Map();
+    for (const e of events) {
+      const t = lonLatToTile(e.lon, e.lat, 14);
+      const k = `${t.x}/${t.y}`;
+      perTile.set(k, (perTile.get(k) ?? 0) + 1);
+    }
+    const [busiest, n] = [...perTile].sort((a, b) => b[1] - a[1])[0];
+    const [x, y] = busiest.split('/').map(Number);
+    assert.ok(n > 2, `${n} events in the busiest z14 tile`);
+    for (const fmt of ['geojson', 'mvt']) {
+      const r = await get(url('events', 14, x, y).replace('.geojson', `.${fmt}`));
+      assert.equal(r.headers.get('x-parity-truncated'), `2 of ${n}`, fmt);
+    }
+    assert.equal((await get(url('events', 14, x, y))).json.features.length, 2);
+    // Filtered: the total counts what matches.
+    const f = { categories: ['prevention'] };
+    const matching = events.filter((e) => inTile(e.lon, e.lat, 14, x, y) && matches(e, f)).length;
+    const r = await get(url('events', 14, x, y, query(f)));
+    assert.equal(r.headers.get('x-parity-truncated') ?? undefined, matching > 2 ? `2 of ${matching}` : undefined);
+    // Clusters are never capped; the uncapped server says nothing.
+    const low = lonLatToTile(events[0].lon, events[0].lat, 12);
+    assert.equal((await get(url('events', 12, low.x, low.y))).headers.get('x-parity-truncated'), null);
+    assert.equal((await get(tile('events', 14, x, y))).headers.get('x-parity-truncated'), null);
+    // Sites: the public ones, or all of them with a token.
+    const cover = coveringTile(sites);
+    const pub = sites.filter((s) => s.sensitive !== 'true').length;
+    assert.equal((await get(url('sites', cover.z, cover.x, cover.y))).headers.get('x-parity-truncated'), `2 of ${pub}`);
+    const priv = await get(url('sites', cover.z, cover.x, cover.y), { Authorization: `Bearer ${token}` });
+    assert.equal(priv.headers.get('x-parity-truncated'), `2 of ${sites.length}`);
+    assert.equal(priv.json.features.filter((s) => s.properties.kind === 'site').length, 2);
+  } finally {
+    await small.stop();
+  }
+});

@@ -539,3 +539,46 @@ void test_cache_valid_until(void)
     CHECK(k.expired == 1 && k.entries == 1);
     cache_free(c);
 }
+
+void test_cache_note(void)
+{
+    cache *c = cache_new(1 << 20, 1000);
+    cache_outcome outcome;
+    cache_entry *e;
+    cache_flight *f;
+    char err[64];
+    /* A filler's note rides with the entry: its own answer and later hits;
+     * an entry without one reads "", and a long note is cut, not spilled. */
+    CHECK(cache_lookup(c, "noted", 1, true, &outcome, &e, &f, err,
+                       sizeof err) == PARITY_OK &&
+          outcome == CACHE_MISS);
+    cache_flight_set_note(f, "3 of 17");
+    CHECK(cache_fill_done(c, f, "x", 1, "text/plain", false, &e, err,
+                          sizeof err) == PARITY_OK);
+    CHECK_STR(cache_entry_note(e), "3 of 17");
+    cache_entry_release(e);
+    CHECK(lookup(c, "noted", &e) == CACHE_HIT);
+    CHECK_STR(cache_entry_note(e), "3 of 17");
+    cache_entry_release(e);
+
+    CHECK(cache_lookup(c, "plain", 1, true, &outcome, &e, &f, err,
+                       sizeof err) == PARITY_OK &&
+          outcome == CACHE_MISS);
+    CHECK(cache_fill_done(c, f, "y", 1, "text/plain", false, &e, err,
+                          sizeof err) == PARITY_OK);
+    CHECK_STR(cache_entry_note(e), "");
+    cache_entry_release(e);
+
+    char long_note[100];
+    memset(long_note, 'n', sizeof long_note - 1);
+    long_note[sizeof long_note - 1] = '\0';
+    CHECK(cache_lookup(c, "long", 1, true, &outcome, &e, &f, err, sizeof err) ==
+              PARITY_OK &&
+          outcome == CACHE_MISS);
+    cache_flight_set_note(f, long_note);
+    CHECK(cache_fill_done(c, f, "z", 1, "text/plain", false, &e, err,
+                          sizeof err) == PARITY_OK);
+    CHECK(strlen(cache_entry_note(e)) == CACHE_NOTE_SIZE - 1);
+    cache_entry_release(e);
+    cache_free(c);
+}

@@ -26,6 +26,7 @@ void test_cache_single_flight(void);
 void test_cache_invalidation(void);
 void test_tile_cache_keys_and_tags(void);
 void test_cache_valid_until(void);
+void test_cache_note(void);
 void test_log_utc_fields(void);
 void test_stats_quantile_breaks(void);
 void test_stats_equal_breaks(void);
@@ -74,6 +75,7 @@ void test_field_text(void);
     TEST(test_cache_invalidation),          \
     TEST(test_tile_cache_keys_and_tags),    \
     TEST(test_cache_valid_until),           \
+    TEST(test_cache_note),                  \
     TEST(test_log_utc_fields),              \
     TEST(test_stats_quantile_breaks),       \
     TEST(test_stats_equal_breaks),          \
