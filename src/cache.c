@@ -339,6 +339,28 @@ static void deadline_after(struct timespec *ts, int ms)
     }
 }
 
+/* The stored entry of key, retained for the caller and made the newest, or
+ * NULL when there is none or it is past its valid_until (then dropped when
+ * drop_expired, else left for a fill to replace). Call with the lock. */
+static cache_entry *stored_hit(cache *c, const char *key, uint64_t hash,
+                               bool drop_expired)
+{
+    cache_entry *e = table_find(c, key, hash);
+    if (e && e->valid_until && (int64_t)time(NULL) >= e->valid_until) {
+        if (drop_expired) {
+            table_remove(c, e); /* out of date: made again */
+            c->counters.expired++;
+        }
+        return NULL;
+    }
+    if (!e)
+        return NULL;
+    lru_unlink(c, e);
+    lru_push(c, e);
+    c->counters.hits++;
+    return entry_retain(e);
+}
+
 parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
                            bool use_stored, cache_outcome *outcome,
                            cache_entry **entry, cache_flight **flight,
@@ -348,22 +370,10 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
     *flight = NULL;
     uint64_t hash = hash_key(key);
     pthread_mutex_lock(&c->lock);
-    if (use_stored) {
-        cache_entry *e = table_find(c, key, hash);
-        if (e && e->valid_until && (int64_t)time(NULL) >= e->valid_until) {
-            table_remove(c, e); /* out of date: made again below */
-            c->counters.expired++;
-            e = NULL;
-        }
-        if (e) {
-            lru_unlink(c, e);
-            lru_push(c, e);
-            c->counters.hits++;
-            *entry = entry_retain(e);
-            *outcome = CACHE_HIT;
-            pthread_mutex_unlock(&c->lock);
-            return PARITY_OK;
-        }
+    if (use_stored && (*entry = stored_hit(c, key, hash, true))) {
+        *outcome = CACHE_HIT;
+        pthread_mutex_unlock(&c->lock);
+        return PARITY_OK;
     }
     cache_flight *f = flight_find(c, key, hash);
     if (!f) {
@@ -416,20 +426,10 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
 
 bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry)
 {
-    *entry = NULL;
-    uint64_t hash = hash_key(key);
     pthread_mutex_lock(&c->lock);
-    cache_entry *e = table_find(c, key, hash);
-    if (e && e->valid_until && (int64_t)time(NULL) >= e->valid_until)
-        e = NULL;
-    if (e) {
-        lru_unlink(c, e);
-        lru_push(c, e);
-        c->counters.hits++;
-        *entry = entry_retain(e);
-    }
+    *entry = stored_hit(c, key, hash_key(key), false);
     pthread_mutex_unlock(&c->lock);
-    return e != NULL;
+    return *entry != NULL;
 }
 
 void cache_flight_set_valid_until(cache_flight *flight, int64_t valid_until)

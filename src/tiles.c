@@ -147,6 +147,28 @@ static void set_truncated(http_response *res, const cache_entry *entry)
     res->truncated[truncated_len] = '\0';
 }
 
+/* Stored tiles are trusted while the listener hears every change. When it
+ * is away because the database is (stopped, restarting, cut off), they are
+ * still served: a fill would only answer 503, and everything is dropped
+ * when the listener reconnects, so a tile is stale at most by the outage. */
+static bool stored_trusted(const handler_ctx *ctx)
+{
+    return (ctx->listener && db_listener_connected(ctx->listener)) ||
+           (ctx->database_down && atomic_load(ctx->database_down));
+}
+
+/* The cache key of this request for layer into key (keylen bytes). */
+static void request_key(const layer_def *layer, const route *r,
+                        const params_filters *filters, bool privileged,
+                        char *key, size_t keylen)
+{
+    char filters_key[1024] = "";
+    if (layer->n_params > 5)
+        params_filters_key(filters, filters_key, sizeof filters_key);
+    tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
+                    key, keylen);
+}
+
 bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
                 http_response *res)
 {
@@ -157,21 +179,14 @@ bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
     bool filtered = layer->n_params > 5;
     if (filtered && req->authorization)
         return false;
-    /* The same trust in stored tiles as tiles_handle. */
-    bool listening = ctx->listener && db_listener_connected(ctx->listener);
-    bool database_down = ctx->database_down && atomic_load(ctx->database_down);
-    if (!listening && !database_down)
+    if (!stored_trusted(ctx))
         return false;
     params_filters filters;
     char err[256];
     if (params_parse_filters(req, &filters, err, sizeof err) != PARITY_OK)
         return false; /* tiles_handle says what is wrong */
-    char filters_key[1024] = "";
-    if (filtered)
-        params_filters_key(&filters, filters_key, sizeof filters_key);
     char key[1400];
-    tiles_cache_key(layer->name, r->tile, r->format, filters_key, false, key,
-                    sizeof key);
+    request_key(layer, r, &filters, false, key, sizeof key);
     cache_entry *entry;
     if (!cache_lookup_stored(ctx->cache, key, &entry))
         return false;
@@ -218,26 +233,14 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         if (status != PARITY_OK)
             return;
     }
-    char filters_key[1024] = "";
-    if (filtered)
-        params_filters_key(&filters, filters_key, sizeof filters_key);
     char key[1400];
-    tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
-                    key, sizeof key);
-
-    /* Stored tiles are trusted while the listener hears every change. When
-     * it is away because the database is (stopped, restarting, cut off),
-     * they are still served: a fill would only answer 503, and everything
-     * is dropped when the listener reconnects, so a tile is stale at most
-     * by the outage. */
-    bool listening = ctx->listener && db_listener_connected(ctx->listener);
-    bool database_down = ctx->database_down && atomic_load(ctx->database_down);
+    request_key(layer, r, &filters, privileged, key, sizeof key);
     cache_outcome outcome;
     cache_entry *entry = NULL;
     cache_flight *flight = NULL;
-    status = cache_lookup(ctx->cache, key, layers_tag(layer),
-                          listening || database_down, &outcome, &entry, &flight,
-                          err, sizeof err);
+    status =
+        cache_lookup(ctx->cache, key, layers_tag(layer), stored_trusted(ctx),
+                     &outcome, &entry, &flight, err, sizeof err);
     if (status != PARITY_OK) {
         if (status != PARITY_ERR_INPUT) {
             char quoted[600];
