@@ -62,6 +62,7 @@ struct app {
     app_config cfg;
     db_pool *pool;
     cache *tiles;
+    tiles_clock clock;
     db_listener *listener;
     handler_ctx ctx;
     char web_root[PATH_MAX];
@@ -578,6 +579,8 @@ static void on_data_changed(void *ctx, const char *data)
     uint64_t tags = layers_tags_for_data(data);
     if (tags)
         cache_invalidate(a->tiles, tags);
+    if (!strcmp(data, "analysis"))
+        tiles_clock_forget(&a->clock);
     char quoted[160];
     log_event("info", "cache.invalidate", "data=%s tags=0x%llx",
               log_quote(data, quoted, sizeof quoted), (unsigned long long)tags);
@@ -589,6 +592,7 @@ static void on_listener_reconnect(void *ctx)
 {
     app *a = ctx;
     cache_invalidate(a->tiles, CACHE_ALL_TAGS);
+    tiles_clock_forget(&a->clock);
     log_event("info", "cache.invalidate", "data=* reason=listener_reconnect");
 }
 
@@ -776,6 +780,7 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->web_fd = -1;
     pthread_mutex_init(&a->health_lock, NULL);
     pthread_cond_init(&a->health_changed, NULL);
+    tiles_clock_init(&a->clock);
     if (cors_parse(cfg->cors_origins, &a->cors, err, errlen) != PARITY_OK) {
         app_free(a);
         return NULL;
@@ -814,6 +819,7 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->ctx.cache = a->tiles;
     a->ctx.listener = a->listener;
     a->ctx.database_down = &a->db_down;
+    a->ctx.clock = &a->clock;
     /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
      * profiles at most, 64 MB at most. */
     a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
@@ -854,6 +860,7 @@ void app_free(app *a)
     cache_free(a->tiles);
     db_pool_free(a->pool);
     coverage_cache_free(a->ctx.coverage);
+    tiles_clock_destroy(&a->clock);
     if (a->web_fd >= 0)
         close(a->web_fd);
     free(a);

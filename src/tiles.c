@@ -84,19 +84,51 @@ static void tile_error(http_response *res, parity_status status,
                   NULL);
 }
 
+void tiles_clock_init(tiles_clock *clock)
+{
+    pthread_mutex_init(&clock->lock, NULL);
+    clock->until = 0;
+    clock->generation = 0;
+}
+
+void tiles_clock_destroy(tiles_clock *clock)
+{
+    pthread_mutex_destroy(&clock->lock);
+}
+
+void tiles_clock_forget(tiles_clock *clock)
+{
+    pthread_mutex_lock(&clock->lock);
+    clock->until = 0;
+    clock->generation++;
+    pthread_mutex_unlock(&clock->lock);
+}
+
 /* Until when a tile of a daily layer stays true (the city's next
  * midnight), or 0 when it cannot tell (then it is not limited, which is no
- * worse than before the layer counted days). */
-static int64_t valid_until(db_conn *conn)
+ * worse than before the layer counted days). Asks the database only when
+ * the midnight known has passed or was forgotten. */
+static int64_t valid_until(tiles_clock *clock, db_conn *conn)
 {
+    int64_t now = (int64_t)time(NULL);
+    pthread_mutex_lock(&clock->lock);
+    int64_t until = clock->until;
+    uint64_t generation = clock->generation;
+    pthread_mutex_unlock(&clock->lock);
+    if (until > now)
+        return until;
     db_result *rows = NULL;
     char err[256];
-    int64_t until = 0;
+    until = 0;
     if (db_query(conn, "tile_valid_until", 0, NULL, &rows, err, sizeof err) ==
             PARITY_OK &&
         db_result_rows(rows) == 1 && !db_result_is_null(rows, 0, 0))
         until = strtoll(db_result_value(rows, 0, 0), NULL, 10);
     db_result_free(rows);
+    pthread_mutex_lock(&clock->lock);
+    if (clock->generation == generation && until > now)
+        clock->until = until;
+    pthread_mutex_unlock(&clock->lock);
     return until;
 }
 
@@ -132,7 +164,7 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
          * and the ones sharing its fill, never kept. */
         cache_flight_set_valid_until(flight, (int64_t)time(NULL));
     else if (status == PARITY_OK && layer->daily)
-        cache_flight_set_valid_until(flight, valid_until(conn));
+        cache_flight_set_valid_until(flight, valid_until(ctx->clock, conn));
     db_pool_release(ctx->pool, conn);
     return status;
 }

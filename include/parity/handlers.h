@@ -22,6 +22,8 @@
 #include "parity/params.h"
 #include "parity/routes.h"
 
+typedef struct tiles_clock tiles_clock;
+
 typedef struct handler_ctx {
     db_pool *pool;
     const app_config *cfg;
@@ -33,6 +35,7 @@ typedef struct handler_ctx {
                               change can be made then, and a stored tile
                               beats a 503; may be NULL */
     coverage_cache *coverage; /* computed coverage answers (coverage.h) */
+    tiles_clock *clock;       /* the city's next midnight (tiles.h) */
 } handler_ctx;
 
 /* Takes a pooled connection for work of the lane (db.h: DB_LANE_BULK for

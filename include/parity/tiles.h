@@ -30,7 +30,27 @@
 #ifndef PARITY_TILES_H
 #define PARITY_TILES_H
 
+#include <pthread.h>
+#include <stdint.h>
+
 #include "parity/handlers.h"
+
+/* The city's next midnight, until when a tile of a daily layer holds. It
+ * is asked of the database once a day, and again after a change to the
+ * analysis settings (they hold the time zone), not once per tile. */
+struct tiles_clock {
+    pthread_mutex_t lock;
+    int64_t until;       /* seconds since the epoch; 0: not known */
+    uint64_t generation; /* bumped by tiles_clock_forget */
+};
+
+void tiles_clock_init(tiles_clock *clock);
+void tiles_clock_destroy(tiles_clock *clock);
+
+/* Forgets the midnight known: the analysis settings changed, or notices
+ * may have been missed. A lookup that was running keeps its answer for its
+ * own tile but does not store it. */
+void tiles_clock_forget(tiles_clock *clock);
 
 /* Answers a ROUTE_TILE request. */
 void tiles_handle(const handler_ctx *ctx, const http_request *req,
