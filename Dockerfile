@@ -16,7 +16,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential pkg-config \
-      libgdal-dev libproj-dev libmicrohttpd-dev libpq-dev libjson-c-dev zlib1g-dev libssl-dev \
+      libgdal-dev libproj-dev libmicrohttpd-dev libpq-dev libjson-c-dev zlib1g-dev libssl-dev libxxhash-dev \
       nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
@@ -34,7 +34,7 @@ FROM debian:bookworm
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libgdal32 libmicrohttpd12 libpq5 libjson-c5 zlib1g libssl3 ca-certificates \
+      libgdal32 libmicrohttpd12 libpq5 libjson-c5 zlib1g libssl3 libxxhash0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 parity \
  && useradd --system --uid 10001 --gid parity --no-create-home \

@@ -1,7 +1,7 @@
 # parity - build, run and test. `make run` and `make test` do all the set-up
 # on a fresh Debian 12 machine (as root); see README.md.
 
-PKGS      := gdal proj libmicrohttpd libpq json-c zlib libcrypto
+PKGS      := gdal proj libmicrohttpd libpq json-c zlib libcrypto libxxhash
 CC        ?= cc
 SAN       ?=
 FUZZ      ?=

@@ -24,7 +24,7 @@ fi
 core=(
   build-essential pkg-config
   libgdal-dev gdal-bin libproj-dev proj-bin
-  libmicrohttpd-dev libpq-dev libjson-c-dev zlib1g-dev libssl-dev
+  libmicrohttpd-dev libpq-dev libjson-c-dev zlib1g-dev libssl-dev libxxhash-dev
   postgresql-15 postgresql-15-postgis-3 postgresql-client-15
   fonts-dejavu-core curl ca-certificates procps
   util-linux # runuser, used by scripts/pg.sh when run as root

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <xxhash.h>
+
 #include "parity/encoding.h"
 #include "parity/respond.h"
 
@@ -62,12 +64,7 @@ struct cache {
 
 static uint64_t hash_key(const char *key)
 {
-    uint64_t hash = 14695981039346656037ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        hash ^= *p;
-        hash *= 1099511628211ULL;
-    }
-    return hash;
+    return XXH3_64bits(key, strlen(key));
 }
 
 cache *cache_new(size_t max_bytes, int wait_ms)

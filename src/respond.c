@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 void respond_bytes(http_response *res, int http_status,
                    const char *content_type, const void *data, size_t len)
 {
@@ -72,13 +74,10 @@ void respond_method_not_allowed(http_response *res, const char *message,
 
 void respond_etag(const void *data, size_t len, char out[48])
 {
-    /* FNV-1a, 64 bits: enough to tell versions of one URL apart. */
-    uint64_t hash = 14695981039346656037ULL;
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        hash ^= p[i];
-        hash *= 1099511628211ULL;
-    }
+    /* XXH3, 64 bits: enough to tell versions of one URL apart, and tens of
+     * bytes per cycle (FNV-1a, byte by byte, took 6 % of an uncached
+     * tile's CPU). */
+    XXH64_hash_t hash = XXH3_64bits(data, len);
     snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)hash, len);
 }
 

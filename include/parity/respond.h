@@ -38,7 +38,8 @@ void respond_bytes(http_response *res, int http_status,
 /* Serializes obj (reference taken over) as application/json. */
 void respond_json(http_response *res, int http_status, json_object *obj);
 
-/* A strong ETag from the body bytes: "\"<16 hex digits>\"" into out. */
+/* A strong ETag from the body bytes into out: "\"<XXH3 64, 16 hex
+ * digits>-<length in hex>\"". */
 void respond_etag(const void *data, size_t len, char out[48]);
 
 /* True when the If-None-Match header value lists etag (or is "*"). */
