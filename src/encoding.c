@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "parity/text.h"
+
 /* Reads a qvalue (RFC 9110 section 12.4.2: "0" ["." up to three digits] or
  * "1" ["." up to three zeros]) in thousandths; -1 when malformed. */
 static int parse_qvalue(const char *p, size_t n)
@@ -149,9 +151,12 @@ bool encoding_gzip_pays(size_t len, size_t gzip_len)
 
 void encoding_gzip_etag(const char *etag, char out[48])
 {
-    size_t n = strlen(etag);
-    if (n >= 2 && etag[n - 1] == '"' && n + 3 < 48)
-        snprintf(out, 48, "%.*s-gz\"", (int)(n - 1), etag);
-    else
-        snprintf(out, 48, "%s", etag);
+    size_t len = strlen(etag), n = 0;
+    out[0] = '\0';
+    if (len >= 2 && etag[len - 1] == '"' && len + 3 < 48) {
+        text_put_len(out, 48, &n, etag, len - 1);
+        text_put(out, 48, &n, "-gz\"");
+    } else {
+        text_put(out, 48, &n, etag);
+    }
 }

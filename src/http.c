@@ -19,6 +19,7 @@
 
 #include "parity/log.h"
 #include "parity/respond.h"
+#include "parity/text.h"
 
 #define MAX_ARGS 64
 /* Connections past a limit are still accepted, answered 503/429 and
@@ -170,7 +171,7 @@ static conn_info *connection_info(struct MHD_Connection *connection)
 /* The Date header's value ("Sun, 29 Nov 2026 06:03:28 GMT", RFC 9110),
  * made at most once a second per thread. By hand: libmicrohttpd's own goes
  * through gmtime_r (glibc's time-zone lock, shared by the event threads)
- * and snprintf (slow in this process, see log.c) for every answer. */
+ * and snprintf (slow in this process, see text.h) for every answer. */
 static const char *http_date(void)
 {
     static _Thread_local long long made_for = -1;
@@ -189,31 +190,21 @@ static const char *http_date(void)
                    &second);
     long long days = (long long)now.tv_sec / 86400;
     const char *weekday = DAYS[(days + 4) % 7]; /* 1970-01-01: a Thursday */
-    int fields[] = {day, year, hour, minute, second};
-    int widths[] = {2, 4, 2, 2, 2};
-    const char *after[] = {" ", " ", ":", ":", " GMT"};
     size_t n = 0;
-    memcpy(text, weekday, 3);
-    n = 3;
-    text[n++] = ',';
-    text[n++] = ' ';
-    for (int i = 0; i < 5; i++) {
-        int v = fields[i];
-        for (int w = widths[i] - 1; w >= 0; w--) {
-            text[n + (size_t)w] = (char)('0' + v % 10);
-            v /= 10;
-        }
-        n += (size_t)widths[i];
-        if (i == 0) {
-            text[n++] = ' ';
-            memcpy(text + n, MONTHS[month - 1], 3);
-            n += 3;
-        }
-        size_t len = strlen(after[i]);
-        memcpy(text + n, after[i], len);
-        n += len;
-    }
-    text[n] = '\0';
+    text_put(text, sizeof text, &n, weekday);
+    text_put(text, sizeof text, &n, ", ");
+    text_put_uint(text, sizeof text, &n, (unsigned)day, 2);
+    text_put(text, sizeof text, &n, " ");
+    text_put(text, sizeof text, &n, MONTHS[month - 1]);
+    text_put(text, sizeof text, &n, " ");
+    text_put_uint(text, sizeof text, &n, (unsigned)year, 4);
+    text_put(text, sizeof text, &n, " ");
+    text_put_uint(text, sizeof text, &n, (unsigned)hour, 2);
+    text_put(text, sizeof text, &n, ":");
+    text_put_uint(text, sizeof text, &n, (unsigned)minute, 2);
+    text_put(text, sizeof text, &n, ":");
+    text_put_uint(text, sizeof text, &n, (unsigned)second, 2);
+    text_put(text, sizeof text, &n, " GMT");
     made_for = (long long)now.tv_sec;
     return text;
 }
@@ -280,7 +271,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
                                 res->allow_headers);
     if (res->max_age > 0) {
         char seconds[16];
-        snprintf(seconds, sizeof seconds, "%d", res->max_age);
+        size_t n = 0;
+        text_put_uint(seconds, sizeof seconds, &n, (unsigned)res->max_age, 0);
         MHD_add_response_header(response, "Access-Control-Max-Age", seconds);
     }
     if (res->allow)
@@ -290,7 +282,9 @@ static enum MHD_Result send_response(struct MHD_Connection *connection,
                                 res->www_authenticate);
     if (res->retry_after > 0) {
         char seconds[16];
-        snprintf(seconds, sizeof seconds, "%d", res->retry_after);
+        size_t n = 0;
+        text_put_uint(seconds, sizeof seconds, &n, (unsigned)res->retry_after,
+                      0);
         MHD_add_response_header(response, "Retry-After", seconds);
     }
     if (res->close)
@@ -347,28 +341,9 @@ static void response_free(http_response *res)
 }
 
 /* Appends text at line[*n], never past cap. */
-static void line_text(char *line, size_t cap, size_t *n, const char *text)
-{
-    while (*text && *n < cap)
-        line[(*n)++] = *text++;
-}
-
-static void line_number(char *line, size_t cap, size_t *n,
-                        unsigned long long value)
-{
-    char digits[24];
-    int i = (int)sizeof digits - 1;
-    digits[i] = '\0';
-    do {
-        digits[--i] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    line_text(line, cap, n, digits + i);
-}
-
 /* The access line: "... method=GET path=/x status=200 bytes=12 ms=0.25
  * cache=hit route=tile client=127.0.0.1", built without printf (it runs
- * for every request; see log.c) and written with one write(2) before the
+ * for every request; see text.h) and written with one write(2) before the
  * answer is queued, so a client that has its answer finds the line. */
 static void log_access(const char *method, const char *url, int status,
                        size_t bytes, double seconds, const char *cache_state,
@@ -377,28 +352,28 @@ static void log_access(const char *method, const char *url, int status,
     char line[1024], path_q[512];
     const size_t cap = sizeof line - 1; /* room for the newline */
     size_t n = log_prefix(line, sizeof line, "info", "http.access");
-    line_text(line, cap, &n, " method=");
-    line_text(line, cap, &n, method);
-    line_text(line, cap, &n, " path=");
-    line_text(line, cap, &n, log_quote(url, path_q, sizeof path_q));
-    line_text(line, cap, &n, " status=");
-    line_number(line, cap, &n, (unsigned long long)(status > 0 ? status : 0));
-    line_text(line, cap, &n, " bytes=");
-    line_number(line, cap, &n, (unsigned long long)bytes);
+    text_put(line, cap, &n, " method=");
+    text_put(line, cap, &n, method);
+    text_put(line, cap, &n, " path=");
+    text_put(line, cap, &n, log_quote(url, path_q, sizeof path_q));
+    text_put(line, cap, &n, " status=");
+    text_put_uint(line, cap, &n, (unsigned)(status > 0 ? status : 0), 0);
+    text_put(line, cap, &n, " bytes=");
+    text_put_uint(line, cap, &n, bytes, 0);
     /* Milliseconds with two decimals, rounded. */
     unsigned long long hundredths =
         (unsigned long long)(seconds > 0 ? seconds * 1e5 + 0.5 : 0);
-    line_text(line, cap, &n, " ms=");
-    line_number(line, cap, &n, hundredths / 100);
+    text_put(line, cap, &n, " ms=");
+    text_put_uint(line, cap, &n, hundredths / 100, 0);
     char frac[4] = {'.', (char)('0' + hundredths / 10 % 10),
                     (char)('0' + hundredths % 10), '\0'};
-    line_text(line, cap, &n, frac);
-    line_text(line, cap, &n, " cache=");
-    line_text(line, cap, &n, cache_state ? cache_state : "-");
-    line_text(line, cap, &n, " route=");
-    line_text(line, cap, &n, route_name ? route_name : "-");
-    line_text(line, cap, &n, " client=");
-    line_text(line, cap, &n, client);
+    text_put(line, cap, &n, frac);
+    text_put(line, cap, &n, " cache=");
+    text_put(line, cap, &n, cache_state ? cache_state : "-");
+    text_put(line, cap, &n, " route=");
+    text_put(line, cap, &n, route_name ? route_name : "-");
+    text_put(line, cap, &n, " client=");
+    text_put(line, cap, &n, client);
     line[n++] = '\n';
     log_write(line, n);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parity/text.h"
+
 const layer_def LAYERS[] = {
     /* Boundaries with their coverage metrics for the window and categories
      * (docs/metrics.md); fields absent from a feature have no value, and
@@ -166,12 +168,16 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
     if (!query)
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "layer %s has no %s tiles", layer->name, format);
-    char z[8], x[16], y[16], decimals[8], max_features[16], categories[1024];
-    snprintf(z, sizeof z, "%d", tile.z);
-    snprintf(x, sizeof x, "%u", tile.x);
-    snprintf(y, sizeof y, "%u", tile.y);
-    snprintf(decimals, sizeof decimals, "%d", tile_coordinate_decimals(tile.z));
-    snprintf(max_features, sizeof max_features, "%d", cfg->max_features);
+    /* Not snprintf: this runs for every tile made (see text.h). */
+    char z[8] = "", x[16] = "", y[16] = "", decimals[8] = "",
+         max_features[16] = "", categories[1024];
+    size_t nz = 0, nx = 0, ny = 0, nd = 0, nm = 0;
+    text_put_int(z, sizeof z, &nz, tile.z);
+    text_put_uint(x, sizeof x, &nx, tile.x, 0);
+    text_put_uint(y, sizeof y, &ny, tile.y, 0);
+    text_put_int(decimals, sizeof decimals, &nd,
+                 tile_coordinate_decimals(tile.z));
+    text_put_int(max_features, sizeof max_features, &nm, cfg->max_features);
     const char *params[9] = {
         z,
         x,

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parity/text.h"
+
 void log_utc_fields(long long seconds, int *year, int *month, int *day,
                     int *hour, int *minute, int *second)
 {
@@ -34,27 +36,6 @@ void log_utc_fields(long long seconds, int *year, int *month, int *day,
     *year = (int)(yoe + era * 400 + (*month <= 2));
 }
 
-/* Writes value (0 <= value < 10^width, else clamped) as width digits at
- * line[n]; returns the new length. */
-static int put_digits(char *line, int n, int value, int width)
-{
-    if (value < 0)
-        value = 0;
-    for (int i = width - 1; i >= 0; i--) {
-        line[n + i] = (char)('0' + value % 10);
-        value /= 10;
-    }
-    return n + width;
-}
-
-/* Appends text at line[n] without passing cap; returns the new length. */
-static int put_text(char *line, int n, int cap, const char *text)
-{
-    while (text && *text && n < cap)
-        line[n++] = *text++;
-    return n;
-}
-
 size_t log_prefix(char *line, size_t cap, const char *level, const char *event)
 {
     struct timeval now;
@@ -64,35 +45,28 @@ size_t log_prefix(char *line, size_t cap, const char *level, const char *event)
     int year, month, day, hour, minute, second;
     log_utc_fields((long long)now.tv_sec, &year, &month, &day, &hour, &minute,
                    &second);
-    /* By hand: printf is slow in this process (a linked library registers
-     * printf extensions, which sends every call down glibc's slow path),
-     * and this runs for every request. */
-    char stamp[32];
-    int n = 0;
-    stamp[n++] = 't';
-    stamp[n++] = 's';
-    stamp[n++] = '=';
-    n = put_digits(stamp, n, year, 4);
-    stamp[n++] = '-';
-    n = put_digits(stamp, n, month, 2);
-    stamp[n++] = '-';
-    n = put_digits(stamp, n, day, 2);
-    stamp[n++] = 'T';
-    n = put_digits(stamp, n, hour, 2);
-    stamp[n++] = ':';
-    n = put_digits(stamp, n, minute, 2);
-    stamp[n++] = ':';
-    n = put_digits(stamp, n, second, 2);
-    stamp[n++] = '.';
-    n = put_digits(stamp, n, (int)(now.tv_usec / 1000), 3);
-    stamp[n] = '\0';
-    int limit = cap > 2 ? (int)cap - 2 : 0;
-    int m = put_text(line, 0, limit, stamp);
-    m = put_text(line, m, limit, "Z level=");
-    m = put_text(line, m, limit, level);
-    m = put_text(line, m, limit, " event=");
-    m = put_text(line, m, limit, event);
-    return (size_t)m;
+    /* Not printf: this runs for every request (see text.h). The line
+     * keeps two bytes of cap for the caller (a space, a newline). */
+    size_t limit = cap > 2 ? cap - 1 : 0, n = 0;
+    text_put(line, limit, &n, "ts=");
+    text_put_uint(line, limit, &n, (unsigned)year, 4);
+    text_put(line, limit, &n, "-");
+    text_put_uint(line, limit, &n, (unsigned)month, 2);
+    text_put(line, limit, &n, "-");
+    text_put_uint(line, limit, &n, (unsigned)day, 2);
+    text_put(line, limit, &n, "T");
+    text_put_uint(line, limit, &n, (unsigned)hour, 2);
+    text_put(line, limit, &n, ":");
+    text_put_uint(line, limit, &n, (unsigned)minute, 2);
+    text_put(line, limit, &n, ":");
+    text_put_uint(line, limit, &n, (unsigned)second, 2);
+    text_put(line, limit, &n, ".");
+    text_put_uint(line, limit, &n, (unsigned)(now.tv_usec / 1000), 3);
+    text_put(line, limit, &n, "Z level=");
+    text_put(line, limit, &n, level);
+    text_put(line, limit, &n, " event=");
+    text_put(line, limit, &n, event);
+    return n;
 }
 
 void log_write(const char *line, size_t len)
@@ -155,7 +129,10 @@ const char *log_quote(const char *value, char *out, size_t outlen)
             out[n++] = '\\';
             out[n++] = (char)c;
         } else if (c < 0x20) {
-            n += (size_t)snprintf(out + n, outlen - n, "\\x%02x", c);
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = "0123456789abcdef"[c >> 4];
+            out[n++] = "0123456789abcdef"[c & 15];
         } else {
             out[n++] = (char)c;
         }

@@ -7,6 +7,8 @@
 
 #include <xxhash.h>
 
+#include "parity/text.h"
+
 void respond_bytes(http_response *res, int http_status,
                    const char *content_type, const void *data, size_t len)
 {
@@ -78,7 +80,13 @@ void respond_etag(const void *data, size_t len, char out[48])
      * bytes per cycle (FNV-1a, byte by byte, took 6 % of an uncached
      * tile's CPU). */
     XXH64_hash_t hash = XXH3_64bits(data, len);
-    snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)hash, len);
+    size_t n = 0;
+    out[0] = '\0';
+    text_put(out, 48, &n, "\"");
+    text_put_hex(out, 48, &n, hash, 16);
+    text_put(out, 48, &n, "-");
+    text_put_hex(out, 48, &n, len, 0);
+    text_put(out, 48, &n, "\"");
 }
 
 int respond_etag_matches(const char *if_none_match, const char *etag)

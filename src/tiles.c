@@ -13,52 +13,32 @@
 #include "parity/log.h"
 #include "parity/params.h"
 #include "parity/respond.h"
+#include "parity/text.h"
 
 /* Largest tile body accepted from the database. */
 #define TILE_BODY_CAP ((size_t)256 << 20)
-
-/* Appends text to out[*n] within outlen (NUL kept). */
-static void key_text(char *out, size_t outlen, size_t *n, const char *text)
-{
-    while (*text && *n + 1 < outlen)
-        out[(*n)++] = *text++;
-    out[*n] = '\0';
-}
-
-static void key_number(char *out, size_t outlen, size_t *n, uint32_t value)
-{
-    char digits[11];
-    int i = (int)sizeof digits - 1;
-    digits[i] = '\0';
-    do {
-        digits[--i] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    key_text(out, outlen, n, digits + i);
-}
 
 void tiles_cache_key(const char *layer, tile_id tile, const char *format,
                      const char *filters_key, bool privileged, char *out,
                      size_t outlen)
 {
-    /* By hand, not snprintf: this runs for every tile request, and printf
-     * is slow in this process (see log.c). */
+    /* Not snprintf: this runs for every tile request (see text.h). */
     size_t n = 0;
     if (outlen == 0)
         return;
     out[0] = '\0';
-    key_text(out, outlen, &n, layer);
-    key_text(out, outlen, &n, "/");
-    key_number(out, outlen, &n, (uint32_t)tile.z);
-    key_text(out, outlen, &n, "/");
-    key_number(out, outlen, &n, tile.x);
-    key_text(out, outlen, &n, "/");
-    key_number(out, outlen, &n, tile.y);
-    key_text(out, outlen, &n, ".");
-    key_text(out, outlen, &n, format);
-    key_text(out, outlen, &n, "?");
-    key_text(out, outlen, &n, filters_key);
-    key_text(out, outlen, &n, privileged ? "#privileged" : "#public");
+    text_put(out, outlen, &n, layer);
+    text_put(out, outlen, &n, "/");
+    text_put_uint(out, outlen, &n, (unsigned)tile.z, 0);
+    text_put(out, outlen, &n, "/");
+    text_put_uint(out, outlen, &n, tile.x, 0);
+    text_put(out, outlen, &n, "/");
+    text_put_uint(out, outlen, &n, tile.y, 0);
+    text_put(out, outlen, &n, ".");
+    text_put(out, outlen, &n, format);
+    text_put(out, outlen, &n, "?");
+    text_put(out, outlen, &n, filters_key);
+    text_put(out, outlen, &n, privileged ? "#privileged" : "#public");
 }
 
 static const char *content_type_of(const char *format)
@@ -156,7 +136,10 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
                                filters, privileged, body, &counts, err, errlen);
     if (status == PARITY_OK && counts.total > counts.kept) {
         char note[48];
-        snprintf(note, sizeof note, "%ld of %ld", counts.kept, counts.total);
+        size_t n = 0;
+        text_put_int(note, sizeof note, &n, counts.kept);
+        text_put(note, sizeof note, &n, " of ");
+        text_put_int(note, sizeof note, &n, counts.total);
         cache_flight_set_note(flight, note);
     }
     if (status == PARITY_OK && counts.stale)
@@ -170,7 +153,7 @@ static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
 }
 
 /* X-Parity-Truncated from the entry's note. Copied, not printf'd: this
- * runs for every answer (see log.c). */
+ * runs for every answer (see text.h). */
 static void set_truncated(http_response *res, const cache_entry *entry)
 {
     const char *truncated = cache_entry_note(entry);

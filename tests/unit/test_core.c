@@ -1,10 +1,12 @@
-/* Options table parsing, the capped buffer, ETag matching. */
+/* Options table parsing, the capped buffer, ETag matching, text without
+ * printf. */
 #include <stddef.h>
 
 #include "check.h"
 #include "parity/buf.h"
 #include "parity/options.h"
 #include "parity/respond.h"
+#include "parity/text.h"
 #include "tests.h"
 
 typedef struct sample {
@@ -128,4 +130,46 @@ void test_etag_matching(void)
     CHECK(!respond_etag_matches("\"78af5f94892f3950-4\"", etag));
     CHECK(!respond_etag_matches(NULL, etag));
     CHECK(!respond_etag_matches("\"78af5f94892f3950-3", etag));
+}
+
+void test_text_put(void)
+{
+    char out[32];
+    size_t n = 0;
+    text_put(out, sizeof out, &n, "z=");
+    text_put_uint(out, sizeof out, &n, 7, 0);
+    text_put(out, sizeof out, &n, " ");
+    text_put_uint(out, sizeof out, &n, 7, 3);
+    text_put(out, sizeof out, &n, " ");
+    text_put_int(out, sizeof out, &n, -12);
+    text_put(out, sizeof out, &n, " ");
+    text_put_hex(out, sizeof out, &n, 0xbeef, 8);
+    CHECK_STR(out, "z=7 007 -12 0000beef");
+    CHECK(n == strlen(out));
+
+    n = 0;
+    text_put_int(out, sizeof out, &n, (long long)(-9223372036854775807LL - 1));
+    CHECK_STR(out, "-9223372036854775808");
+    n = 0;
+    text_put_uint(out, sizeof out, &n, 18446744073709551615ULL, 0);
+    CHECK_STR(out, "18446744073709551615");
+    n = 0;
+    text_put_hex(out, sizeof out, &n, 0, 0);
+    text_put_uint(out, sizeof out, &n, 0, 0);
+    text_put(out, sizeof out, &n, NULL);
+    CHECK_STR(out, "00");
+
+    /* What does not fit is dropped, the NUL kept, nothing written past
+     * cap; a full buffer takes nothing more. */
+    char small[6] = "xxxxx";
+    n = 0;
+    text_put(small, 4, &n, "abcdef");
+    CHECK(n == 3);
+    CHECK(!memcmp(small, "abc\0x", 6));
+    text_put_uint(small, 4, &n, 42, 0);
+    CHECK(n == 3);
+    CHECK_STR(small, "abc");
+    n = 0;
+    text_put(small, 0, &n, "a");
+    CHECK(n == 0 && small[0] == 'a');
 }

@@ -13,6 +13,7 @@ void test_options_parse(void);
 void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
+void test_text_put(void);
 void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
@@ -62,6 +63,7 @@ void test_field_text(void);
     TEST(test_options_errors),              \
     TEST(test_buf_cap),                     \
     TEST(test_etag_matching),               \
+    TEST(test_text_put),                    \
     TEST(test_utf8_published_cases),        \
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
