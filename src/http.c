@@ -93,7 +93,8 @@ struct http_server {
     pthread_mutex_t queue_lock;
     pthread_cond_t queue_ready;
     request_state *queue_head, *queue_tail;
-    long queue_len, workers_busy;
+    long queue_len;
+    atomic_long workers_busy;
     bool workers_stop;   /* workers exit once the queue is empty */
     atomic_bool abandon; /* past the grace: queued requests get 503 */
     pthread_t *workers;
@@ -487,14 +488,14 @@ static void *worker_main(void *arg)
         if (!server->queue_head)
             server->queue_tail = NULL;
         server->queue_len--;
-        server->workers_busy++;
+        /* Counted busy with the lock held: a request is always either
+         * queued or busy in /metrics. */
+        atomic_fetch_add(&server->workers_busy, 1);
         pthread_mutex_unlock(&server->queue_lock);
         run_job(server, state);
         /* The worker is free before its answer can reach the client, so
          * /metrics never shows it busy with an answered request. */
-        pthread_mutex_lock(&server->queue_lock);
-        server->workers_busy--;
-        pthread_mutex_unlock(&server->queue_lock);
+        atomic_fetch_sub(&server->workers_busy, 1);
         atomic_store(&state->phase, PHASE_DONE);
         struct MHD_Connection *connection = state->connection;
         /* From here on the event thread owns state again (and may free
@@ -530,8 +531,9 @@ static bool enqueue(http_server *server, struct MHD_Connection *connection,
         server->queue_head = state;
     server->queue_tail = state;
     server->queue_len++;
-    pthread_cond_signal(&server->queue_ready);
     pthread_mutex_unlock(&server->queue_lock);
+    /* After the unlock, so the worker woken does not wait for the lock. */
+    pthread_cond_signal(&server->queue_ready);
     return true;
 }
 
@@ -1041,7 +1043,7 @@ void http_server_get_stats(http_server *server, http_server_stats *out)
     out->open_connections = server->n_conns;
     pthread_mutex_unlock(&server->lock);
     pthread_mutex_lock(&server->queue_lock);
-    out->workers_busy = server->workers_busy;
+    out->workers_busy = atomic_load(&server->workers_busy);
     out->worker_queue = server->queue_len;
     pthread_mutex_unlock(&server->queue_lock);
     out->refused_connection_limit =
