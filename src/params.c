@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parity/text.h"
+
 bool params_valid_date(const char *t)
 {
     if (!t || strlen(t) != 10 || t[4] != '-' || t[7] != '-')
@@ -172,11 +174,20 @@ parity_status params_parse_page(const http_request *req, long default_limit,
 
 void params_filters_key(const params_filters *f, char *out, size_t outlen)
 {
-    size_t used = (size_t)snprintf(out, outlen,
-                                   "from=%s&to=%s&category=", f->from, f->to);
-    for (int i = 0; i < f->n_categories && used < outlen; i++)
-        used += (size_t)snprintf(out + used, outlen - used, "%s%s",
-                                 i ? "," : "", f->categories[i]);
+    /* Not snprintf: this runs for every tile request (see text.h). */
+    size_t n = 0;
+    if (outlen == 0)
+        return;
+    out[0] = '\0';
+    text_put(out, outlen, &n, "from=");
+    text_put(out, outlen, &n, f->from);
+    text_put(out, outlen, &n, "&to=");
+    text_put(out, outlen, &n, f->to);
+    text_put(out, outlen, &n, "&category=");
+    for (int i = 0; i < f->n_categories; i++) {
+        text_put(out, outlen, &n, i ? "," : "");
+        text_put(out, outlen, &n, f->categories[i]);
+    }
 }
 
 const char *params_categories_array(const params_filters *f, char *out,
@@ -184,11 +195,16 @@ const char *params_categories_array(const params_filters *f, char *out,
 {
     if (f->n_categories == 0)
         return NULL;
-    size_t used = (size_t)snprintf(out, outlen, "{");
-    for (int i = 0; i < f->n_categories && used < outlen; i++)
-        used += (size_t)snprintf(out + used, outlen - used, "%s\"%s\"",
-                                 i ? "," : "", f->categories[i]);
-    if (used < outlen)
-        snprintf(out + used, outlen - used, "}");
+    size_t n = 0;
+    if (outlen == 0)
+        return NULL;
+    out[0] = '\0';
+    text_put(out, outlen, &n, "{");
+    for (int i = 0; i < f->n_categories; i++) {
+        text_put(out, outlen, &n, i ? ",\"" : "\"");
+        text_put(out, outlen, &n, f->categories[i]);
+        text_put(out, outlen, &n, "\"");
+    }
+    text_put(out, outlen, &n, "}");
     return out;
 }

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "parity/buf.h"
 #include "parity/options.h"
+#include "parity/params.h"
 #include "parity/respond.h"
 #include "parity/text.h"
 #include "tests.h"
@@ -172,4 +173,29 @@ void test_text_put(void)
     n = 0;
     text_put(small, 0, &n, "a");
     CHECK(n == 0 && small[0] == 'a');
+}
+
+void test_filters_text(void)
+{
+    params_filters f = {.from = "2026-01-01", .to = "", .n_categories = 2};
+    memcpy(f.categories[0], "cleanup", 8);
+    memcpy(f.categories[1], "youth", 6);
+    char key[1024], array[1024];
+    params_filters_key(&f, key, sizeof key);
+    CHECK_STR(key, "from=2026-01-01&to=&category=cleanup,youth");
+    CHECK_STR(params_categories_array(&f, array, sizeof array),
+              "{\"cleanup\",\"youth\"}");
+    /* The longest filters still fit the callers' buffers whole, so two
+     * filter sets never share a cache key. */
+    params_filters big = {.from = "2026-01-01",
+                          .to = "2026-12-31",
+                          .n_categories = PARAMS_MAX_CATEGORIES};
+    for (int i = 0; i < PARAMS_MAX_CATEGORIES; i++)
+        memset(big.categories[i], 'a' + i, PARAMS_CATEGORY_LEN - 1);
+    params_filters_key(&big, key, sizeof key);
+    CHECK(key[strlen(key) - 1] == 'a' + PARAMS_MAX_CATEGORIES - 1);
+    params_categories_array(&big, array, sizeof array);
+    CHECK(array[strlen(array) - 1] == '}');
+    f.n_categories = 0;
+    CHECK(params_categories_array(&f, array, sizeof array) == NULL);
 }

@@ -14,6 +14,7 @@ void test_options_errors(void);
 void test_buf_cap(void);
 void test_etag_matching(void);
 void test_text_put(void);
+void test_filters_text(void);
 void test_utf8_published_cases(void);
 void test_utf8_every_code_point(void);
 void test_cors_policy(void);
@@ -64,6 +65,7 @@ void test_field_text(void);
     TEST(test_buf_cap),                     \
     TEST(test_etag_matching),               \
     TEST(test_text_put),                    \
+    TEST(test_filters_text),                \
     TEST(test_utf8_published_cases),        \
     TEST(test_utf8_every_code_point),       \
     TEST(test_cors_policy),                 \
