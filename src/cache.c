@@ -13,6 +13,7 @@
 
 #include "parity/encoding.h"
 #include "parity/respond.h"
+#include "parity/text.h"
 
 /* One allocation: the struct, then the key, the body and the gzip. */
 struct cache_entry {
@@ -317,7 +318,9 @@ static void flight_finish(cache *c, cache_flight *f, parity_status status,
     flight_unlist(c, f);
     f->done = true;
     f->status = status;
-    snprintf(f->message, sizeof f->message, "%s", message ? message : "");
+    size_t n = 0; /* not snprintf: every fill (see text.h) */
+    f->message[0] = '\0';
+    text_put(f->message, sizeof f->message, &n, message);
     f->entry = e ? entry_retain(e) : NULL;
     pthread_cond_broadcast(&f->finished);
     flight_put(f);

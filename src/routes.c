@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parity/text.h"
+
 /* Copies a name segment [a-z0-9_-]{1,31} ending at one of stops; returns
  * its length, or 0 when the segment is empty, too long or has other bytes. */
 static size_t take_name(const char *p, const char *stops, char *out,
@@ -56,10 +58,11 @@ static parity_status parse_tile(const char *p, int max_zoom, route *out,
                                names[i]);
         p += n + 1;
     }
-    if (!strcmp(p, "geojson") || !strcmp(p, "mvt") || !strcmp(p, "pbf"))
-        snprintf(out->format, sizeof out->format, "%s",
+    if (!strcmp(p, "geojson") || !strcmp(p, "mvt") || !strcmp(p, "pbf")) {
+        size_t n = 0; /* not snprintf: every tile request (see text.h) */
+        text_put(out->format, sizeof out->format, &n,
                  strcmp(p, "pbf") ? p : "mvt");
-    else
+    } else
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "tile format must be geojson or mvt");
     if (parts[0] > max_zoom)
