@@ -48,20 +48,14 @@ size_t log_prefix(char *line, size_t cap, const char *level, const char *event)
     /* Not printf: this runs for every request (see text.h). The line
      * keeps two bytes of cap for the caller (a space, a newline). */
     size_t limit = cap > 2 ? cap - 1 : 0, n = 0;
-    text_put(line, limit, &n, "ts=");
-    text_put_uint(line, limit, &n, (unsigned)year, 4);
-    text_put(line, limit, &n, "-");
-    text_put_uint(line, limit, &n, (unsigned)month, 2);
-    text_put(line, limit, &n, "-");
-    text_put_uint(line, limit, &n, (unsigned)day, 2);
-    text_put(line, limit, &n, "T");
-    text_put_uint(line, limit, &n, (unsigned)hour, 2);
-    text_put(line, limit, &n, ":");
-    text_put_uint(line, limit, &n, (unsigned)minute, 2);
-    text_put(line, limit, &n, ":");
-    text_put_uint(line, limit, &n, (unsigned)second, 2);
-    text_put(line, limit, &n, ".");
-    text_put_uint(line, limit, &n, (unsigned)(now.tv_usec / 1000), 3);
+    const int fields[] = {
+        year, month, day, hour, minute, second, (int)(now.tv_usec / 1000)};
+    const int widths[] = {4, 2, 2, 2, 2, 2, 3};
+    const char *const before[] = {"ts=", "-", "-", "T", ":", ":", "."};
+    for (int i = 0; i < 7; i++) {
+        text_put(line, limit, &n, before[i]);
+        text_put_uint(line, limit, &n, (unsigned)fields[i], widths[i]);
+    }
     text_put(line, limit, &n, "Z level=");
     text_put(line, limit, &n, level);
     text_put(line, limit, &n, " event=");

@@ -1,4 +1,8 @@
-/* The log's UTC calendar fields, checked against the C library. */
+/* The log's UTC calendar fields, checked against the C library, and the
+ * prefix of every line. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "check.h"
@@ -39,4 +43,29 @@ void test_log_utc_fields(void)
         }
     }
     CHECK(1);
+}
+
+void test_log_prefix(void)
+{
+    /* ts=YYYY-MM-DDTHH:MM:SS.mmmZ level=L event=E, with today's date. */
+    char line[128];
+    time_t before = time(NULL);
+    size_t n = log_prefix(line, sizeof line, "info", "x.y");
+    line[n] = '\0';
+    CHECK(n == strlen("ts=2026-11-29T07:55:07.123Z level=info event=x.y"));
+    const char *shape = "ts=dddd-dd-ddTdd:dd:dd.dddZ level=info event=x.y";
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++)
+        same = shape[i] == 'd' ? line[i] >= '0' && line[i] <= '9'
+                               : line[i] == shape[i];
+    CHECK(same);
+    struct tm tm;
+    gmtime_r(&before, &tm);
+    long year = strtol(line + 3, NULL, 10);
+    CHECK(year == tm.tm_year + 1900 || year == tm.tm_year + 1901);
+    /* Two bytes of cap stay free for the caller. */
+    char small[12];
+    n = log_prefix(small, sizeof small, "info", "x.y");
+    CHECK(n == sizeof small - 2);
+    CHECK(!memcmp(small, "ts=", 3));
 }

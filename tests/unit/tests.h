@@ -30,6 +30,7 @@ void test_tile_cache_keys_and_tags(void);
 void test_cache_valid_until(void);
 void test_cache_note(void);
 void test_log_utc_fields(void);
+void test_log_prefix(void);
 void test_stats_quantile_breaks(void);
 void test_stats_equal_breaks(void);
 void test_stats_jenks_by_hand(void);
@@ -81,6 +82,7 @@ void test_field_text(void);
     TEST(test_cache_valid_until),           \
     TEST(test_cache_note),                  \
     TEST(test_log_utc_fields),              \
+    TEST(test_log_prefix),                  \
     TEST(test_stats_quantile_breaks),       \
     TEST(test_stats_equal_breaks),          \
     TEST(test_stats_jenks_by_hand),         \
