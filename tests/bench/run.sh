@@ -296,6 +296,13 @@ for ds in "${datasets[@]}"; do
     part nocache || continue
     say "$ds: parity with the cache off"
     start_parity "$db" 0 "$work/parity-$ds-nocache.log"
+    # Warm up as a running server is: its pool's connections open and their
+    # statements prepared, the window's metrics computed (pgbench gets the
+    # metrics this computes; its fresh backends each round are its own).
+    for f in geojson mvt; do
+        WRK_THREADS=$threads wrk -t "$threads" -c "$conns" -d 2s -s "$here/paths.lua" \
+            "$parity_url" -- "$d/$f.txt" >/dev/null 2>&1
+    done
     for round in $(seq "$rounds"); do
         for f in geojson mvt; do
             account=$parity_pid
