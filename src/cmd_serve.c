@@ -67,7 +67,7 @@ static const option_spec SERVE_OPTIONS[] = {
      "a request's headers and body must arrive within this (408 past it)"},
     {"--body-limit", "PARITY_BODY_LIMIT", OPTION_SIZE, "1M", 1024, 1073741824,
      ARG(body_limit), "SIZE", "largest request body (413 past it)"},
-    {"--header-limit", "PARITY_HEADER_LIMIT", OPTION_SIZE, "32k", 4096, 1048576,
+    {"--header-limit", "PARITY_HEADER_LIMIT", OPTION_SIZE, "16k", 4096, 1048576,
      ARG(header_limit), "SIZE",
      "largest request line and headers together (431 past it)"},
     {"--cors-origins", "PARITY_CORS_ORIGINS", OPTION_STRING, "", 0, 0,

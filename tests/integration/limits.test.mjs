@@ -31,7 +31,7 @@ test('every limit has a default, a setting and an environment variable in --help
   const help = parity(null, ['serve', '--help']).stdout;
   for (const [flag, def, env] of [
     ['--body-limit SIZE', '1M', 'PARITY_BODY_LIMIT'],
-    ['--header-limit SIZE', '32k', 'PARITY_HEADER_LIMIT'],
+    ['--header-limit SIZE', '16k', 'PARITY_HEADER_LIMIT'],
     ['--connection-limit N', '1000', 'PARITY_CONNECTION_LIMIT'],
     ['--per-client-limit N', '128', 'PARITY_PER_CLIENT_LIMIT'],
     ['--idle-timeout S', '30', 'PARITY_IDLE_TIMEOUT_S'],
