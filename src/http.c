@@ -22,6 +22,11 @@
 #include "parity/text.h"
 
 #define MAX_ARGS 64
+/* Query parameters kept inside a request's state; more (up to MAX_ARGS)
+ * move to the heap. This keeps the state, allocated for every request,
+ * under glibc's 1 KiB "large" size, each allocation of which first
+ * consolidates the heap (3 % of a cached tile's CPU). */
+#define INLINE_ARGS 16
 /* Connections past a limit are still accepted, answered 503/429 and
  * closed, up to this many more than the limit (per event thread: each
  * thread of libmicrohttpd's pool keeps its own share of the hard limit);
@@ -67,13 +72,16 @@ typedef struct request_state {
     _Atomic request_phase phase;
     struct MHD_Connection *connection;
     const char *method, *url, *client;
-    http_pair args[MAX_ARGS];
+    http_pair inline_args[INLINE_ARGS];
+    http_pair *args; /* inline_args, or MAX_ARGS of them on the heap */
     size_t n_args;
     bool args_overflow;
     http_request req;
     http_response *res;
     struct request_state *next_job; /* the worker queue */
 } request_state;
+_Static_assert(sizeof(request_state) <= 1000,
+               "request_state must stay under glibc's large-chunk size");
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -126,6 +134,15 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
     if (state->n_args == MAX_ARGS) {
         state->args_overflow = true;
         return MHD_NO;
+    }
+    if (state->n_args == INLINE_ARGS && state->args == state->inline_args) {
+        http_pair *more = malloc(MAX_ARGS * sizeof *more);
+        if (!more) {
+            state->args_overflow = true;
+            return MHD_NO;
+        }
+        memcpy(more, state->inline_args, sizeof state->inline_args);
+        state->args = more;
     }
     state->args[state->n_args].key = key;
     state->args[state->n_args].value = value ? value : "";
@@ -629,6 +646,7 @@ access_handler(void *cls, struct MHD_Connection *connection, const char *url,
         if (!state)
             return MHD_NO;
         buf_init(&state->body, server->cfg.body_limit);
+        state->args = state->inline_args;
         clock_gettime(CLOCK_MONOTONIC, &state->started);
         state->method = method;
         state->url = url;
@@ -686,6 +704,8 @@ static void request_completed(void *cls, struct MHD_Connection *connection,
         atomic_fetch_sub(&server->suspended, 1);
     response_free(state->res);
     buf_dispose(&state->body);
+    if (state->args != state->inline_args)
+        free(state->args);
     free(state);
     *con_cls = NULL;
     conn_info *ci = connection_info(connection);

@@ -234,6 +234,18 @@ test('--max-page-size: a larger limit gets 400 naming it; --page-size is the def
   }
 });
 
+test('up to 64 query parameters are all read (the 17th on moves off the request state)', async () => {
+  // The parameter that matters comes last, after 63 others: an invalid
+  // limit there must still be seen and named.
+  const filler = Array.from({ length: 63 }, () => 'offset=0').join('&');
+  const bad = await get(`${server.url}/api/categories?${filler}&limit=0`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /^limit: /);
+  const fine = await get(`${server.url}/api/categories?${filler}&limit=1`);
+  assert.equal(fine.status, 200);
+  assert.equal(fine.json.items.length, 1);
+});
+
 test('more than 64 query parameters get 400', async () => {
   const q = Array.from({ length: 65 }, (_, i) => `p${i}=1`).join('&');
   const r = await get(`${server.url}/healthz?${q}`);
