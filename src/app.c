@@ -576,11 +576,12 @@ static void handle_static(app *a, const http_request *req, http_response *res)
 static void on_data_changed(void *ctx, const char *data)
 {
     app *a = ctx;
+    /* The midnight first: a fill that follows the drop asks again. */
+    if (!strcmp(data, "analysis"))
+        tiles_clock_forget(&a->clock);
     uint64_t tags = layers_tags_for_data(data);
     if (tags)
         cache_invalidate(a->tiles, tags);
-    if (!strcmp(data, "analysis"))
-        tiles_clock_forget(&a->clock);
     char quoted[160];
     log_event("info", "cache.invalidate", "data=%s tags=0x%llx",
               log_quote(data, quoted, sizeof quoted), (unsigned long long)tags);
@@ -591,8 +592,8 @@ static void on_data_changed(void *ctx, const char *data)
 static void on_listener_reconnect(void *ctx)
 {
     app *a = ctx;
-    cache_invalidate(a->tiles, CACHE_ALL_TAGS);
     tiles_clock_forget(&a->clock);
+    cache_invalidate(a->tiles, CACHE_ALL_TAGS);
     log_event("info", "cache.invalidate", "data=* reason=listener_reconnect");
 }
 

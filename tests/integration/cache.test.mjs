@@ -263,6 +263,35 @@ test('a change of the analysis settings drops the neighborhood tiles (their metr
   }
 });
 
+test("a daily tile's midnight is asked of the database once, and again after the analysis settings change", async () => {
+  // Neighborhood tiles count days to today, so each is kept until the
+  // city's next midnight; the server asks PostgreSQL for it
+  // (tile_valid_until) when it does not know it, not on every fill, and
+  // forgets it when the time zone may have changed.
+  const s = await startServer(db, { args: ['--cache-size', '16M'] });
+  const log = serverLog();
+  const start = fs.readFileSync(log, 'utf8').length;
+  const asked = () => (fs.readFileSync(log, 'utf8').slice(start).match(/execute tile_valid_until: /g) || []).length;
+  const settled = async (want) => {
+    for (let i = 0; i < 50 && asked() < want; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // and nothing more arrives
+    return asked();
+  };
+  const tiles = [12, 13, 14, 15].map((z) => tilePath(z, 'geojson', [-84.36, 33.75]));
+  try {
+    for (const t of tiles) assert.equal((await raw(s.url + t.path)).headers['x-parity-cache'], 'miss');
+    assert.equal(await settled(1), 1, 'four fills, one question');
+    parityOk(db, ['settings', 'set', 'time_zone', 'America/New_York']);
+    // The notice drops the tiles; the fill after it asks again, once.
+    assert.equal(await untilState(s, tiles[0].path, 'miss'), 'miss');
+    assert.equal((await raw(s.url + tiles[1].path)).headers['x-parity-cache'], 'miss');
+    assert.equal(await settled(2), 2, 'asked again after the change, once');
+  } finally {
+    parityOk(db, ['settings', 'reset', 'time_zone']);
+    await s.stop();
+  }
+});
+
 test('the neighborhood tiles of one window share one computation of their metrics', async () => {
   const q = 'from=2026-02-01';
   const request = '2026-02-01||*|false'; // how parity_tile_metrics names it (migration 0006)
