@@ -358,7 +358,6 @@ static void response_free(http_response *res)
     free(res);
 }
 
-/* Appends text at line[*n], never past cap. */
 /* The access line: "... method=GET path=/x status=200 bytes=12 ms=0.25
  * cache=hit route=tile client=127.0.0.1", built without printf (it runs
  * for every request; see text.h) and written with one write(2) before the
