@@ -71,7 +71,16 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     [ -f "$nginx_pid_file" ] && kill "$(cat "$nginx_pid_file")" 2>/dev/null
     if [ -f "$fcgi_pid_file" ]; then
-        while read -r pid; do kill "$pid" 2>/dev/null; done <"$fcgi_pid_file"
+        # MapServer's FastCGI processes do not all end on SIGTERM (a third
+        # of them were found idle long after their run): ask, wait a
+        # little, then make sure.
+        mapfile -t fcgi_pids <"$fcgi_pid_file"
+        kill "${fcgi_pids[@]}" 2>/dev/null
+        for _ in $(seq 30); do
+            kill -0 "${fcgi_pids[@]}" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "${fcgi_pids[@]}" 2>/dev/null
     fi
     scripts/pg.sh stop bench >/dev/null 2>&1
     if [ "${BENCH_KEEP:-}" = 1 ]; then say "work directory kept: $work"; else rm -rf "$work"; fi
