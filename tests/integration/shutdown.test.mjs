@@ -48,7 +48,7 @@ test('SIGTERM: new connections are refused at once, the request in flight finish
     assert.ok(answer.body.features.length > 0);
     const { code, signal, at } = await exit;
     assert.equal(signal, null);
-    assert.equal(code, 0);
+    assert.equal(code, 0, `exit status; the server said:\n${server.log().slice(-3000)}`);
     assert.ok(at - releasedAt < 3000, `exited ${at - releasedAt} ms after its last request could finish`);
   } finally {
     if (!released) await lock.release();
@@ -77,7 +77,7 @@ test('SIGTERM with a request that outlasts the grace period: its connection is c
     const cutAt = Date.now();
     assert.ok(cutAt - signalledAt >= 450 && cutAt - signalledAt < 3500, `cut after ${cutAt - signalledAt} ms`);
     const { code, at } = await exit;
-    assert.equal(code, 0);
+    assert.equal(code, 0, `exit status; the server said:\n${server.log().slice(-3000)}`);
     // Bound: grace (0.5 s) + statement timeout (4 s) + the client's 2 s grace.
     assert.ok(at - signalledAt < 7500, `exited after ${at - signalledAt} ms`);
   } finally {
@@ -92,6 +92,6 @@ test('SIGINT stops it the same way, with nothing in flight at once', async () =>
   const at = Date.now();
   server.proc.kill('SIGINT');
   const { code, at: end } = await exit;
-  assert.equal(code, 0);
+  assert.equal(code, 0, `exit status; the server said:\n${server.log().slice(-3000)}`);
   assert.ok(end - at < 2000, `took ${end - at} ms`);
 });
