@@ -319,7 +319,6 @@ static void flight_finish(cache *c, cache_flight *f, parity_status status,
     f->done = true;
     f->status = status;
     size_t n = 0; /* not snprintf: every fill (see text.h) */
-    f->message[0] = '\0';
     text_put(f->message, sizeof f->message, &n, message);
     f->entry = e ? entry_retain(e) : NULL;
     pthread_cond_broadcast(&f->finished);

@@ -152,7 +152,6 @@ bool encoding_gzip_pays(size_t len, size_t gzip_len)
 void encoding_gzip_etag(const char *etag, char out[48])
 {
     size_t len = strlen(etag), n = 0;
-    out[0] = '\0';
     if (len >= 2 && etag[len - 1] == '"' && len + 3 < 48) {
         text_put_len(out, 48, &n, etag, len - 1);
         text_put(out, 48, &n, "-gz\"");

@@ -169,8 +169,7 @@ parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "layer %s has no %s tiles", layer->name, format);
     /* Not snprintf: this runs for every tile made (see text.h). */
-    char z[8] = "", x[16] = "", y[16] = "", decimals[8] = "",
-         max_features[16] = "", categories[1024];
+    char z[8], x[16], y[16], decimals[8], max_features[16], categories[1024];
     size_t nz = 0, nx = 0, ny = 0, nd = 0, nm = 0;
     text_put_int(z, sizeof z, &nz, tile.z);
     text_put_uint(x, sizeof x, &nx, tile.x, 0);

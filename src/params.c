@@ -176,9 +176,6 @@ void params_filters_key(const params_filters *f, char *out, size_t outlen)
 {
     /* Not snprintf: this runs for every tile request (see text.h). */
     size_t n = 0;
-    if (outlen == 0)
-        return;
-    out[0] = '\0';
     text_put(out, outlen, &n, "from=");
     text_put(out, outlen, &n, f->from);
     text_put(out, outlen, &n, "&to=");
@@ -196,9 +193,6 @@ const char *params_categories_array(const params_filters *f, char *out,
     if (f->n_categories == 0)
         return NULL;
     size_t n = 0;
-    if (outlen == 0)
-        return NULL;
-    out[0] = '\0';
     text_put(out, outlen, &n, "{");
     for (int i = 0; i < f->n_categories; i++) {
         text_put(out, outlen, &n, i ? ",\"" : "\"");

@@ -81,7 +81,6 @@ void respond_etag(const void *data, size_t len, char out[48])
      * tile's CPU). */
     XXH64_hash_t hash = XXH3_64bits(data, len);
     size_t n = 0;
-    out[0] = '\0';
     text_put(out, 48, &n, "\"");
     text_put_hex(out, 48, &n, hash, 16);
     text_put(out, 48, &n, "-");

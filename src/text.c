@@ -17,8 +17,7 @@ void text_put_len(char *out, size_t cap, size_t *n, const char *s, size_t len)
 
 void text_put(char *out, size_t cap, size_t *n, const char *s)
 {
-    if (s)
-        text_put_len(out, cap, n, s, strlen(s));
+    text_put_len(out, cap, n, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* value in base (10 or 16), at least width digits. */

@@ -24,9 +24,6 @@ void tiles_cache_key(const char *layer, tile_id tile, const char *format,
 {
     /* Not snprintf: this runs for every tile request (see text.h). */
     size_t n = 0;
-    if (outlen == 0)
-        return;
-    out[0] = '\0';
     text_put(out, outlen, &n, layer);
     text_put(out, outlen, &n, "/");
     text_put_uint(out, outlen, &n, (unsigned)tile.z, 0);

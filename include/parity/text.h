@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-/* The string s (NULL: nothing). */
+/* The string s (NULL: nothing, as ""; either way out ends in a NUL). */
 void text_put(char *out, size_t cap, size_t *n, const char *s);
 
 /* The first len bytes of s. */

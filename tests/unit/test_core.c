@@ -159,6 +159,11 @@ void test_text_put(void)
     text_put_uint(out, sizeof out, &n, 0, 0);
     text_put(out, sizeof out, &n, NULL);
     CHECK_STR(out, "00");
+    /* Nothing to write still leaves a terminated string. */
+    char t[4] = "xyz";
+    n = 0;
+    text_put(t, sizeof t, &n, NULL);
+    CHECK(n == 0 && t[0] == '\0');
 
     /* What does not fit is dropped, the NUL kept, nothing written past
      * cap; a full buffer takes nothing more. */
