@@ -295,13 +295,23 @@ static void handle_metrics(app *a, http_response *res)
             st = metrics_family(out, "parity_http_answers_total", "counter",
                                 "Answers by where they were made: on an "
                                 "event thread (the fast path: cached tiles, "
-                                "health) or by a worker thread.");
+                                "health), on the database's thread (tiles "
+                                "made by an asynchronous query) or by a "
+                                "worker thread.");
         if (st == PARITY_OK)
             st = metrics_value(out, "parity_http_answers_total", "thread",
                                "event", (double)hs.fast_answers);
         if (st == PARITY_OK)
             st = metrics_value(out, "parity_http_answers_total", "thread",
                                "worker", (double)hs.worker_answers);
+        if (st == PARITY_OK)
+            st = metrics_value(out, "parity_http_answers_total", "thread",
+                               "database", (double)hs.async_answers);
+        if (st == PARITY_OK)
+            st = metrics_sample(out, "parity_http_async_pending", "gauge",
+                                "Requests waiting on an asynchronous query "
+                                "now (no thread held).",
+                                (double)hs.async_pending);
         if (st == PARITY_OK)
             st = metrics_sample(out, "parity_http_workers_busy", "gauge",
                                 "Worker threads running a request now.",
@@ -608,37 +618,42 @@ static bool body_is_text(const char *content_type)
 
 /* Text enters here: the path, the query parameters and the body must be
  * well-formed UTF-8 before any parser or query sees them. */
-static bool valid_text(const http_request *req, http_response *res)
+static bool text_valid(const http_request *req, char *msg, size_t msglen)
 {
     if (!utf8_valid_str(req->path)) {
-        respond_error(res, PARITY_ERR_INPUT,
-                      "the path is not valid UTF-8 (or holds %00); "
-                      "percent-encode the UTF-8 bytes of each character",
-                      NULL);
+        snprintf(msg, msglen, "%s",
+                 "the path is not valid UTF-8 (or holds %00); "
+                 "percent-encode the UTF-8 bytes of each character");
         return false;
     }
     for (size_t i = 0; i < req->n_args; i++) {
         if (!utf8_valid_str(req->args[i].key) ||
             !utf8_valid_str(req->args[i].value)) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
+            snprintf(msg, msglen,
                      "query parameter %zu is not valid UTF-8 (or holds %%00); "
                      "percent-encode the UTF-8 bytes of each character",
                      i + 1);
-            respond_error(res, PARITY_ERR_INPUT, msg, NULL);
             return false;
         }
     }
     size_t bad;
     if (req->body && body_is_text(req->content_type) &&
         !utf8_valid(req->body, req->body_len, &bad)) {
-        char msg[128];
-        snprintf(msg, sizeof msg,
+        snprintf(msg, msglen,
                  "the request body is not valid UTF-8 (at byte %zu)", bad);
-        respond_error(res, PARITY_ERR_INPUT, msg, NULL);
         return false;
     }
     return true;
+}
+
+/* text_valid, answering 400 with what is wrong when it is not. */
+static bool valid_text(const http_request *req, http_response *res)
+{
+    char msg[160];
+    if (text_valid(req, msg, sizeof msg))
+        return true;
+    respond_error(res, PARITY_ERR_INPUT, msg, NULL);
+    return false;
 }
 
 /* CORS preflight: which methods and headers another origin may use. An
@@ -761,6 +776,29 @@ bool app_fast(void *ctx, const http_request *req, http_response *res)
     return true;
 }
 
+bool app_async(void *ctx, const http_request *req, http_response *res,
+               http_pending *pending)
+{
+    app *a = ctx;
+    route r;
+    char msg[256];
+    if ((strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) ||
+        !text_valid(req, msg, sizeof msg) ||
+        route_parse(req->path, a->cfg.max_zoom, &r, msg, sizeof msg) !=
+            PARITY_OK ||
+        r.kind != ROUTE_TILE)
+        return false;
+    /* Set before the request is taken: from then on its answer may be
+     * made on another thread at any moment. */
+    res->route_name = ROUTE_NAMES[r.kind];
+    res->allow_origin = cors_allowed(&a->cors, req->origin);
+    if (tiles_async(&a->ctx, req, &r, res, pending))
+        return true;
+    res->route_name = NULL;
+    res->allow_origin = NULL;
+    return false;
+}
+
 void app_handle(void *ctx, const http_request *req, http_response *res)
 {
     app *a = ctx;
@@ -821,6 +859,13 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->ctx.listener = a->listener;
     a->ctx.database_down = &a->db_down;
     a->ctx.clock = &a->clock;
+    a->ctx.async = db_async_start();
+    if (!a->ctx.async) {
+        parity_fail(err, errlen, PARITY_ERR_NOMEM,
+                    "cannot start the database's asynchronous thread");
+        app_free(a);
+        return NULL;
+    }
     /* Coverage answers are ~100 kB for 100 neighborhoods; 64 windows and
      * profiles at most, 64 MB at most. */
     a->ctx.coverage = coverage_cache_new(64, (size_t)64 << 20);
@@ -857,6 +902,7 @@ void app_free(app *a)
     pthread_mutex_destroy(&a->health_lock);
     pthread_cond_destroy(&a->health_changed);
     metrics_free(a->metrics);
+    db_async_stop(a->ctx.async);
     db_listener_stop(a->listener);
     cache_free(a->tiles);
     db_pool_free(a->pool);

@@ -360,10 +360,11 @@ static cache_entry *stored_hit(cache *c, const char *key, uint64_t hash,
     return entry_retain(e);
 }
 
-parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
-                           bool use_stored, cache_outcome *outcome,
-                           cache_entry **entry, cache_flight **flight,
-                           char *err, size_t errlen)
+/* cache_lookup, and cache_lookup_nowait when wait is false. */
+static parity_status lookup(cache *c, const char *key, uint64_t tags,
+                            bool use_stored, bool wait, cache_outcome *outcome,
+                            cache_entry **entry, cache_flight **flight,
+                            char *err, size_t errlen)
 {
     *entry = NULL;
     *flight = NULL;
@@ -399,9 +400,13 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
         return PARITY_OK;
     }
     /* Someone is filling this key: wait for it. */
+    *outcome = CACHE_WAIT;
+    if (!wait) {
+        pthread_mutex_unlock(&c->lock);
+        return PARITY_OK;
+    }
     f->refs++;
     c->counters.waits++;
-    *outcome = CACHE_WAIT;
     struct timespec deadline;
     deadline_after(&deadline, c->wait_ms);
     int rc = 0;
@@ -421,6 +426,24 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
     flight_put(f);
     pthread_mutex_unlock(&c->lock);
     return status;
+}
+
+parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
+                           bool use_stored, cache_outcome *outcome,
+                           cache_entry **entry, cache_flight **flight,
+                           char *err, size_t errlen)
+{
+    return lookup(c, key, tags, use_stored, true, outcome, entry, flight, err,
+                  errlen);
+}
+
+parity_status cache_lookup_nowait(cache *c, const char *key, uint64_t tags,
+                                  bool use_stored, cache_outcome *outcome,
+                                  cache_entry **entry, cache_flight **flight,
+                                  char *err, size_t errlen)
+{
+    return lookup(c, key, tags, use_stored, false, outcome, entry, flight, err,
+                  errlen);
 }
 
 bool cache_lookup_stored(cache *c, const char *key, cache_entry **entry)

@@ -160,7 +160,8 @@ int cmd_serve(int argc, char **argv, const char *db)
         .observe = app_observe,
         .observe_ctx = a,
     };
-    http_handlers handlers = {.fast = app_fast, .full = app_handle, .ctx = a};
+    http_handlers handlers = {
+        .fast = app_fast, .async = app_async, .full = app_handle, .ctx = a};
     http_server *server =
         http_server_start(&http_cfg, &handlers, err, sizeof err);
     if (!server) {

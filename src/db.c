@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,14 @@ struct db_conn {
     bool broken;             /* gave up waiting: never to be used again */
     char constraint[64];     /* of the last failed query, or "" */
     char column[64];
+    /* An asynchronous query in flight (db_async_query): the async thread
+     * owns the connection until it has called done. */
+    db_async_fn async_done;
+    void *async_ctx;
+    struct timespec async_deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
+    PGresult *async_kept;           /* the result kept so far */
+    bool async_flushing;            /* the query is not all sent yet */
+    struct db_conn *async_prev, *async_next; /* the async's in-flight list */
 };
 
 /* How much longer than the server's statement_timeout the client waits
@@ -169,6 +179,50 @@ static bool result_failed(const PGresult *res)
     return st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
 }
 
+/* The status of a failed query (res may be NULL: the connection broke),
+ * with the constraint or column it names kept on conn for the caller.
+ * Frees res. */
+static parity_status record_failure(db_conn *conn, PGresult *res, char *err,
+                                    size_t errlen)
+{
+    const char *constraint =
+        res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *column =
+        res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+    snprintf(conn->constraint, sizeof conn->constraint, "%s",
+             constraint ? constraint : "");
+    snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
+    parity_status status = status_of_result(conn->pg, res, err, errlen);
+    PQclear(res);
+    return status;
+}
+
+/* Of the results of one query string, the one to answer with: the first
+ * failed one, else the last. Frees the other. */
+static PGresult *keep_result(PGresult *kept, PGresult *res)
+{
+    if (kept && result_failed(kept)) {
+        PQclear(res);
+        return kept;
+    }
+    PQclear(kept);
+    return res;
+}
+
+/* The time ms from now on clock. */
+static struct timespec deadline_after(clockid_t clock, int ms)
+{
+    struct timespec t;
+    clock_gettime(clock, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 static long ms_until(const struct timespec *deadline)
 {
     struct timespec now;
@@ -187,14 +241,8 @@ static long ms_until(const struct timespec *deadline)
 static PGresult *wait_result(db_conn *conn, bool *timed_out)
 {
     *timed_out = false;
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += conn->deadline_ms / 1000;
-    deadline.tv_nsec += (long)(conn->deadline_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline =
+        deadline_after(CLOCK_MONOTONIC, conn->deadline_ms);
     PGresult *kept = NULL;
     for (;;) {
         while (PQisBusy(conn->pg)) {
@@ -214,12 +262,7 @@ static PGresult *wait_result(db_conn *conn, bool *timed_out)
         PGresult *res = PQgetResult(conn->pg);
         if (!res)
             break;
-        if (kept && result_failed(kept)) {
-            PQclear(res);
-        } else {
-            PQclear(kept);
-            kept = res;
-        }
+        kept = keep_result(kept, res);
         if (PQstatus(conn->pg) == CONNECTION_BAD && PQisBusy(conn->pg))
             break;
     }
@@ -246,16 +289,7 @@ static PGresult *collect(db_conn *conn, int sent, parity_status *status,
     }
     conn->constraint[0] = conn->column[0] = '\0';
     if (!res || result_failed(res)) {
-        /* Which constraint or column failed, for the caller to name. */
-        const char *constraint =
-            res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-        const char *column =
-            res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
-        snprintf(conn->constraint, sizeof conn->constraint, "%s",
-                 constraint ? constraint : "");
-        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
-        *status = status_of_result(conn->pg, res, err, errlen);
-        PQclear(res);
+        *status = record_failure(conn, res, err, errlen);
         return NULL;
     }
     return res;
@@ -276,19 +310,9 @@ parity_status db_exec(db_conn *conn, const char *sql, char *err, size_t errlen)
 static parity_status finish_query(db_conn *conn, PGresult *res, db_result **out,
                                   char *err, size_t errlen)
 {
-    ExecStatusType st = PQresultStatus(res);
     conn->constraint[0] = conn->column[0] = '\0';
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *constraint =
-            PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-        snprintf(conn->constraint, sizeof conn->constraint, "%s",
-                 constraint ? constraint : "");
-        snprintf(conn->column, sizeof conn->column, "%s", column ? column : "");
-        parity_status status = status_of_result(conn->pg, res, err, errlen);
-        PQclear(res);
-        return status;
-    }
+    if (result_failed(res))
+        return record_failure(conn, res, err, errlen);
     if (out)
         *out = (db_result *)res;
     else
@@ -573,14 +597,8 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
                               char *err, size_t errlen)
 {
     *out = NULL;
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += pool->acquire_timeout_ms / 1000;
-    deadline.tv_nsec += (long)(pool->acquire_timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline =
+        deadline_after(CLOCK_REALTIME, pool->acquire_timeout_ms);
     pthread_mutex_lock(&pool->lock);
     while (!slot_free(pool, lane)) {
         pool->waiting++;
@@ -633,6 +651,30 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
     return PARITY_OK;
 }
 
+bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&pool->lock);
+    if (!slot_free(pool, lane) || pool->n_idle == 0) {
+        pthread_mutex_unlock(&pool->lock);
+        return false;
+    }
+    pool->in_use++;
+    if (lane == DB_LANE_BULK)
+        pool->in_use_bulk++;
+    db_conn *conn = pool->idle[--pool->n_idle];
+    pthread_mutex_unlock(&pool->lock);
+    conn->lane = lane;
+    if (!idle_connection_alive(conn)) {
+        log_event("info", "db.reconnect",
+                  "reason=\"connection lost while idle\"");
+        db_pool_release(pool, conn); /* closes it: the slot is free again */
+        return false;
+    }
+    *out = conn;
+    return true;
+}
+
 void db_pool_release(db_pool *pool, db_conn *conn)
 {
     if (!conn)
@@ -667,6 +709,266 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out)
                             .in_use_bulk = pool->in_use_bulk,
                             .waiting = pool->waiting};
     pthread_mutex_unlock(&pool->lock);
+}
+
+/* ---- asynchronous queries ---------------------------------------------- */
+
+struct db_async {
+    int epoll_fd;
+    int wake_fd; /* eventfd: stop, or a new deadline to wait for */
+    pthread_t thread;
+    pthread_mutex_t lock; /* the in-flight list and stopping */
+    db_conn *in_flight;   /* a list through async_prev/async_next */
+    int n_in_flight;
+    bool stopping;
+};
+
+static void async_wake(db_async *async)
+{
+    uint64_t one = 1;
+    if (write(async->wake_fd, &one, sizeof one) < 0)
+        log_event("warn", "db.async_wake_failed", NULL);
+}
+
+static void async_unlink(db_async *async, db_conn *conn)
+{
+    pthread_mutex_lock(&async->lock);
+    if (conn->async_prev)
+        conn->async_prev->async_next = conn->async_next;
+    else
+        async->in_flight = conn->async_next;
+    if (conn->async_next)
+        conn->async_next->async_prev = conn->async_prev;
+    conn->async_prev = conn->async_next = NULL;
+    async->n_in_flight--;
+    pthread_mutex_unlock(&async->lock);
+}
+
+/* Ends conn's query: out of the epoll set and the list, the connection
+ * back to blocking use, and done called with the outcome. res is the
+ * answer (NULL when the connection broke or timed_out). */
+static void async_finish(db_async *async, db_conn *conn, PGresult *res,
+                         bool timed_out)
+{
+    epoll_ctl(async->epoll_fd, EPOLL_CTL_DEL, PQsocket(conn->pg), NULL);
+    async_unlink(async, conn);
+    db_async_fn done = conn->async_done;
+    void *ctx = conn->async_ctx;
+    conn->async_done = NULL;
+    conn->async_kept = NULL;
+    char err[512] = "";
+    parity_status status = PARITY_OK;
+    conn->constraint[0] = conn->column[0] = '\0';
+    if (timed_out) {
+        conn->broken = true;
+        PQclear(res);
+        res = NULL;
+        status = parity_fail(err, sizeof err, PARITY_ERR_TIMEOUT,
+                             "the database did not answer within %d ms",
+                             conn->deadline_ms);
+    } else if (!res || result_failed(res)) {
+        status = record_failure(conn, res, err, sizeof err);
+        res = NULL;
+    }
+    if (!conn->broken && PQsetnonblocking(conn->pg, 0) != 0)
+        conn->broken = true;
+    done(ctx, conn, status, (db_result *)res, err);
+}
+
+/* Reads what conn's socket has; finishes the query once its last result
+ * is in (or the connection broke). */
+static void async_read(db_async *async, db_conn *conn, uint32_t events)
+{
+    if (conn->async_flushing) {
+        int rc = PQflush(conn->pg);
+        if (rc < 0) {
+            async_finish(async, conn, conn->async_kept, false);
+            return;
+        }
+        if (rc == 1)
+            return; /* still sending: wait until the socket takes more */
+        /* All sent; what libpq read while sending is in its buffer, so
+         * read on without waiting for the socket. */
+        conn->async_flushing = false;
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = conn};
+        epoll_ctl(async->epoll_fd, EPOLL_CTL_MOD, PQsocket(conn->pg), &ev);
+    } else if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
+        return;
+    }
+    bool broken = !PQconsumeInput(conn->pg);
+    while (broken || !PQisBusy(conn->pg)) {
+        PGresult *res = PQgetResult(conn->pg);
+        if (!res) {
+            async_finish(async, conn, conn->async_kept, false);
+            return;
+        }
+        conn->async_kept = keep_result(conn->async_kept, res);
+        if (PQstatus(conn->pg) == CONNECTION_BAD && PQisBusy(conn->pg)) {
+            async_finish(async, conn, conn->async_kept, false);
+            return;
+        }
+    }
+}
+
+/* Finishes the queries past their deadline; returns the milliseconds to
+ * the nearest deadline left (-1: none). */
+static int async_expire(db_async *async)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    for (;;) {
+        db_conn *late = NULL;
+        long nearest = -1;
+        pthread_mutex_lock(&async->lock);
+        for (db_conn *c = async->in_flight; c && !late; c = c->async_next) {
+            if (!c->async_deadline.tv_sec)
+                continue;
+            long ms = ms_until(&c->async_deadline);
+            if (ms <= 0)
+                late = c;
+            else if (nearest < 0 || ms < nearest)
+                nearest = ms;
+        }
+        pthread_mutex_unlock(&async->lock);
+        if (!late)
+            return nearest < 0 ? -1 : (int)nearest + 1;
+        async_finish(async, late, late->async_kept, true);
+    }
+}
+
+static void *async_main(void *arg)
+{
+    db_async *async = arg;
+    struct epoll_event events[64];
+    for (;;) {
+        int timeout = async_expire(async);
+        pthread_mutex_lock(&async->lock);
+        bool done = async->stopping && !async->in_flight;
+        pthread_mutex_unlock(&async->lock);
+        if (done)
+            return NULL;
+        int n = epoll_wait(async->epoll_fd, events, 64, timeout);
+        for (int i = 0; i < n; i++) {
+            if (!events[i].data.ptr) {
+                uint64_t count;
+                if (read(async->wake_fd, &count, sizeof count) < 0)
+                    continue;
+                continue;
+            }
+            async_read(async, events[i].data.ptr, events[i].events);
+        }
+    }
+}
+
+db_async *db_async_start(void)
+{
+    db_async *async = calloc(1, sizeof *async);
+    if (!async)
+        return NULL;
+    pthread_mutex_init(&async->lock, NULL);
+    async->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    async->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (async->epoll_fd < 0 || async->wake_fd < 0 ||
+        epoll_ctl(async->epoll_fd, EPOLL_CTL_ADD, async->wake_fd, &ev) != 0 ||
+        pthread_create(&async->thread, NULL, async_main, async) != 0) {
+        if (async->epoll_fd >= 0)
+            close(async->epoll_fd);
+        if (async->wake_fd >= 0)
+            close(async->wake_fd);
+        pthread_mutex_destroy(&async->lock);
+        free(async);
+        return NULL;
+    }
+    return async;
+}
+
+parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
+                             int n_params, const char *const *params,
+                             bool binary, db_async_fn done, void *ctx,
+                             char *err, size_t errlen)
+{
+    int index = sql_query_index(name);
+    if (index < 0 || !conn->prepared[index])
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "query %s is not prepared on this connection", name);
+    if (!db_conn_ok(conn))
+        return parity_fail(err, errlen, PARITY_ERR_UNAVAILABLE,
+                           "the database connection was given up");
+    /* Non-blocking while the query is out, so sending never waits. */
+    if (PQsetnonblocking(conn->pg, 1) != 0 ||
+        !PQsendQueryPrepared(conn->pg, name, n_params, params, NULL, NULL,
+                             binary ? 1 : 0)) {
+        parity_status status = status_of_result(conn->pg, NULL, err, errlen);
+        conn->broken = true;
+        return status == PARITY_ERR_UNAVAILABLE ? status
+                                                : PARITY_ERR_UNAVAILABLE;
+    }
+    int flushed = PQflush(conn->pg);
+    if (flushed < 0) {
+        status_of_result(conn->pg, NULL, err, errlen);
+        conn->broken = true;
+        return PARITY_ERR_UNAVAILABLE;
+    }
+    conn->async_done = done;
+    conn->async_ctx = ctx;
+    conn->async_kept = NULL;
+    conn->async_flushing = flushed == 1;
+    conn->async_deadline = (struct timespec){0, 0};
+    if (conn->deadline_ms > 0)
+        conn->async_deadline =
+            deadline_after(CLOCK_MONOTONIC, conn->deadline_ms);
+    /* Listed before its socket is watched: the answer may come at once. */
+    pthread_mutex_lock(&async->lock);
+    conn->async_prev = NULL;
+    conn->async_next = async->in_flight;
+    if (async->in_flight)
+        async->in_flight->async_prev = conn;
+    async->in_flight = conn;
+    /* The thread sleeps without a deadline while nothing is in flight:
+     * wake it to wait for this one's. Decided now: once the socket is
+     * watched, the answer may be handled and conn reused at once. */
+    bool wake = async->n_in_flight++ == 0 && conn->deadline_ms > 0;
+    pthread_mutex_unlock(&async->lock);
+    struct epoll_event ev = {.events = EPOLLIN |
+                                       (conn->async_flushing ? EPOLLOUT : 0),
+                             .data.ptr = conn};
+    if (epoll_ctl(async->epoll_fd, EPOLL_CTL_ADD, PQsocket(conn->pg), &ev) !=
+        0) {
+        /* Cannot be watched: the query is out but nobody would read its
+         * answer, so the connection is given up. */
+        async_unlink(async, conn);
+        conn->async_done = NULL;
+        conn->broken = true;
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "cannot watch the database connection");
+    }
+    if (wake)
+        async_wake(async);
+    return PARITY_OK;
+}
+
+int db_async_in_flight(db_async *async)
+{
+    pthread_mutex_lock(&async->lock);
+    int n = async->n_in_flight;
+    pthread_mutex_unlock(&async->lock);
+    return n;
+}
+
+void db_async_stop(db_async *async)
+{
+    if (!async)
+        return;
+    pthread_mutex_lock(&async->lock);
+    async->stopping = true;
+    pthread_mutex_unlock(&async->lock);
+    async_wake(async);
+    pthread_join(async->thread, NULL);
+    close(async->epoll_fd);
+    close(async->wake_fd);
+    pthread_mutex_destroy(&async->lock);
+    free(async);
 }
 
 /* ---- listener ---------------------------------------------------------- */

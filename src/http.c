@@ -36,6 +36,10 @@
 /* After the grace period, how long the stop waits for resumed connections
  * to be taken back by their event threads before stopping the daemon. */
 #define RESUME_WAIT_MS 10000
+/* How long the stop waits for the answers async handlers still owe: in
+ * effect without bound, as those are bounded by the database's deadlines
+ * (as a running worker's handler, which the stop joins). */
+#define ASYNC_WAIT_MS (24 * 3600 * 1000)
 
 /* One open connection, from libmicrohttpd's "started" notice to its
  * "closed" notice (which comes before the socket is closed, so fd stays
@@ -56,8 +60,8 @@ typedef struct conn_info {
 /* Where a request stands. */
 typedef enum request_phase {
     PHASE_READING, /* headers read, the body (if any) arriving */
-    PHASE_QUEUED,  /* suspended: waiting for or on a worker */
-    PHASE_DONE     /* a worker filled res; the connection is resumed */
+    PHASE_QUEUED,  /* suspended: with a worker or an async handler */
+    PHASE_DONE     /* res is filled; the connection is resumed */
 } request_phase;
 
 /* Per-request state: created on the first call for a request, freed only in
@@ -68,6 +72,7 @@ typedef struct request_state {
     parity_buf body;
     bool too_large;
     bool suspended; /* counted in server->suspended */
+    bool async;     /* taken by the async handler (http_pending_done) */
     struct timespec started;
     _Atomic request_phase phase;
     struct MHD_Connection *connection;
@@ -79,6 +84,7 @@ typedef struct request_state {
     http_request req;
     http_response *res;
     struct request_state *next_job; /* the worker queue */
+    struct http_server *server;
 } request_state;
 _Static_assert(sizeof(request_state) <= 1000,
                "request_state must stay under glibc's large-chunk size");
@@ -103,12 +109,13 @@ struct http_server {
     request_state *queue_head, *queue_tail;
     long queue_len;
     atomic_long workers_busy;
-    bool workers_stop;   /* workers exit once the queue is empty */
-    atomic_bool abandon; /* past the grace: queued requests get 503 */
+    atomic_int async_pending; /* taken by the async handler, not done */
+    bool workers_stop;        /* workers exit once the queue is empty */
+    atomic_bool abandon;      /* past the grace: queued requests get 503 */
     pthread_t *workers;
     int n_workers;
     atomic_ullong refused_connection_limit, refused_per_client_limit,
-        request_timeouts, fast_answers, worker_answers;
+        request_timeouts, fast_answers, worker_answers, async_answers;
 };
 
 static long long now_ns(void)
@@ -523,14 +530,13 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Suspends the request's connection and hands the request to the workers;
- * false (nothing done) once the workers are stopping: a keep-alive
- * connection may still send a request while the server stops, and a
- * connection suspended with no worker left would never be resumed. */
-static bool enqueue(http_server *server, struct MHD_Connection *connection,
+/* Suspends the request's connection until its answer is made off the
+ * event thread; false (nothing done) once the workers are stopping: a
+ * keep-alive connection may still send a request while the server stops,
+ * and a connection suspended with no worker left would never be resumed. */
+static bool suspend(http_server *server, struct MHD_Connection *connection,
                     request_state *state)
 {
-    state->next_job = NULL;
     pthread_mutex_lock(&server->queue_lock);
     if (server->workers_stop) {
         pthread_mutex_unlock(&server->queue_lock);
@@ -541,6 +547,26 @@ static bool enqueue(http_server *server, struct MHD_Connection *connection,
     state->suspended = true;
     atomic_fetch_add(&server->suspended, 1);
     MHD_suspend_connection(connection);
+    pthread_mutex_unlock(&server->queue_lock);
+    return true;
+}
+
+/* Hands the suspended request to the workers; if they stopped meanwhile,
+ * answers 503 itself. */
+static void enqueue(http_server *server, request_state *state)
+{
+    state->next_job = NULL;
+    pthread_mutex_lock(&server->queue_lock);
+    if (server->workers_stop) {
+        pthread_mutex_unlock(&server->queue_lock);
+        respond_error_http(state->res, 503, "unavailable",
+                           "the server is stopping; retry shortly");
+        state->res->retry_after = 1;
+        state->res->close = true;
+        atomic_store(&state->phase, PHASE_DONE);
+        MHD_resume_connection(state->connection);
+        return;
+    }
     if (server->queue_tail)
         server->queue_tail->next_job = state;
     else
@@ -550,7 +576,18 @@ static bool enqueue(http_server *server, struct MHD_Connection *connection,
     pthread_mutex_unlock(&server->queue_lock);
     /* After the unlock, so the worker woken does not wait for the lock. */
     pthread_cond_signal(&server->queue_ready);
-    return true;
+}
+
+void http_pending_done(http_pending *pending)
+{
+    request_state *state = (request_state *)pending;
+    http_server *server = state->server;
+    atomic_store(&state->phase, PHASE_DONE);
+    struct MHD_Connection *connection = state->connection;
+    /* Counted down before the resume, after which the state may be
+     * freed: the stop waits for this count, then for the resumes. */
+    atomic_fetch_sub(&server->async_pending, 1);
+    MHD_resume_connection(connection);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -621,8 +658,21 @@ static enum MHD_Result dispatch(http_server *server,
     response_dispose(&res);
     if (!(state->res = response_new()))
         return MHD_NO;
-    if (enqueue(server, connection, state))
+    if (suspend(server, connection, state)) {
+        if (server->handlers.async) {
+            /* Counted first: the answer may be done before the call
+             * returns. */
+            state->async = true;
+            atomic_fetch_add(&server->async_pending, 1);
+            if (server->handlers.async(server->handlers.ctx, &state->req,
+                                       state->res, (http_pending *)state))
+                return MHD_YES;
+            state->async = false;
+            atomic_fetch_sub(&server->async_pending, 1);
+        }
+        enqueue(server, state);
         return MHD_YES;
+    }
     response_init(&res);
     respond_error_http(&res, 503, "unavailable",
                        "the server is stopping; retry shortly");
@@ -650,6 +700,7 @@ access_handler(void *cls, struct MHD_Connection *connection, const char *url,
         state->method = method;
         state->url = url;
         state->client = ci ? ci->client : "-";
+        state->server = server;
         atomic_init(&state->phase, PHASE_READING);
         *con_cls = state;
         atomic_fetch_add(&server->in_flight, 1);
@@ -671,7 +722,8 @@ access_handler(void *cls, struct MHD_Connection *connection, const char *url,
             state->suspended = false;
             atomic_fetch_sub(&server->suspended, 1);
         }
-        atomic_fetch_add(&server->worker_answers, 1);
+        atomic_fetch_add(
+            state->async ? &server->async_answers : &server->worker_answers, 1);
         enum MHD_Result ok = answer(server, connection, state, res);
         free(res);
         return ok;
@@ -1072,6 +1124,8 @@ void http_server_get_stats(http_server *server, http_server_stats *out)
     out->request_timeouts = atomic_load(&server->request_timeouts);
     out->fast_answers = atomic_load(&server->fast_answers);
     out->worker_answers = atomic_load(&server->worker_answers);
+    out->async_answers = atomic_load(&server->async_answers);
+    out->async_pending = atomic_load(&server->async_pending);
 }
 
 /* Waits up to ms for counter to reach 0; returns its last value. */
@@ -1120,6 +1174,9 @@ void http_server_stop(http_server *server, int grace_ms)
      * with a connection still suspended, so wait for the event threads to
      * take them back. */
     workers_stop(server);
+    /* Like a running handler, an answer an async handler still owes is
+     * waited for (bounded by the database's deadlines). */
+    wait_for_zero(&server->async_pending, ASYNC_WAIT_MS);
     int left = wait_for_zero(&server->suspended, RESUME_WAIT_MS);
     if (left)
         log_event("warn", "server.resume_wait_expired", "suspended=%d", left);

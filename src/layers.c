@@ -157,67 +157,65 @@ static bool result_bool(const db_result *rows, int column, bool binary,
     return true;
 }
 
-parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
-                                 const layer_def *layer, tile_id tile,
-                                 const char *format,
-                                 const params_filters *filters, bool privileged,
-                                 parity_buf *out, layers_counts *counts,
-                                 char *err, size_t errlen)
+parity_status layers_tile_query_make(const app_config *cfg,
+                                     const layer_def *layer, tile_id tile,
+                                     const char *format,
+                                     const params_filters *filters,
+                                     bool privileged, layers_tile_query *q,
+                                     char *err, size_t errlen)
 {
-    const char *query = layers_query(layer, format);
-    if (!query)
+    q->name = layers_query(layer, format);
+    if (!q->name)
         return parity_fail(err, errlen, PARITY_ERR_NOT_FOUND,
                            "layer %s has no %s tiles", layer->name, format);
     /* Not snprintf: this runs for every tile made (see text.h). */
-    char z[8], x[16], y[16], decimals[8], max_features[16], categories[1024];
     size_t nz = 0, nx = 0, ny = 0, nd = 0, nm = 0;
-    text_put_int(z, sizeof z, &nz, tile.z);
-    text_put_uint(x, sizeof x, &nx, tile.x, 0);
-    text_put_uint(y, sizeof y, &ny, tile.y, 0);
-    text_put_int(decimals, sizeof decimals, &nd,
+    text_put_int(q->z, sizeof q->z, &nz, tile.z);
+    text_put_uint(q->x, sizeof q->x, &nx, tile.x, 0);
+    text_put_uint(q->y, sizeof q->y, &ny, tile.y, 0);
+    text_put_int(q->decimals, sizeof q->decimals, &nd,
                  tile_coordinate_decimals(tile.z));
-    text_put_int(max_features, sizeof max_features, &nm, cfg->max_features);
+    text_put_int(q->max_features, sizeof q->max_features, &nm,
+                 cfg->max_features);
     const char *params[9] = {
-        z,
-        x,
-        y,
-        decimals,
-        max_features,
+        q->z,
+        q->x,
+        q->y,
+        q->decimals,
+        q->max_features,
         filters && filters->from[0] ? filters->from : NULL,
         filters && filters->to[0] ? filters->to : NULL,
-        filters
-            ? params_categories_array(filters, categories, sizeof categories)
-            : NULL,
+        filters ? params_categories_array(filters, q->categories,
+                                          sizeof q->categories)
+                : NULL,
         privileged ? "true" : "false"};
-    db_result *rows = NULL;
-    bool binary = !strcmp(format, "mvt");
-    parity_status status = binary
-                               ? db_query_binary(conn, query, layer->n_params,
-                                                 params, &rows, err, errlen)
-                               : db_query(conn, query, layer->n_params, params,
-                                          &rows, err, errlen);
-    if (status != PARITY_OK)
-        return status;
-    buf_reset(out);
+    memcpy(q->params, params, sizeof params);
+    q->n_params = layer->n_params;
+    q->binary = !strcmp(format, "mvt");
+    return PARITY_OK;
+}
+
+parity_status layers_tile_read(const layers_tile_query *q,
+                               const db_result *rows, const void **body,
+                               size_t *len, layers_counts *counts, char *err,
+                               size_t errlen)
+{
     layers_counts got = {0, 0, false};
     int columns = db_result_columns(rows);
     if (db_result_rows(rows) != 1 || columns < 3 || columns > 4)
-        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
-                             "%s returned %d rows of %d columns, not one of 3 "
-                             "or 4",
-                             query, db_result_rows(rows), columns);
-    else if (!result_int(rows, 1, binary, &got.kept) ||
-             !result_int(rows, 2, binary, &got.total))
-        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
-                             "%s returned no kept and total counts", query);
-    else if (columns == 4 && !result_bool(rows, 3, binary, &got.stale))
-        status = parity_fail(err, errlen, PARITY_ERR_INTERNAL,
-                             "%s returned no stale flag", query);
-    else
-        status = buf_append(out, db_result_value(rows, 0, 0),
-                            db_result_length(rows, 0, 0));
-    if (status == PARITY_OK && counts)
-        *counts = got;
-    db_result_free(rows);
-    return status;
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "%s returned %d rows of %d columns, not one of 3 "
+                           "or 4",
+                           q->name, db_result_rows(rows), columns);
+    if (!result_int(rows, 1, q->binary, &got.kept) ||
+        !result_int(rows, 2, q->binary, &got.total))
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "%s returned no kept and total counts", q->name);
+    if (columns == 4 && !result_bool(rows, 3, q->binary, &got.stale))
+        return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
+                           "%s returned no stale flag", q->name);
+    *body = db_result_value(rows, 0, 0);
+    *len = db_result_length(rows, 0, 0);
+    *counts = got;
+    return PARITY_OK;
 }

@@ -15,9 +15,6 @@
 #include "parity/respond.h"
 #include "parity/text.h"
 
-/* Largest tile body accepted from the database. */
-#define TILE_BODY_CAP ((size_t)256 << 20)
-
 void tiles_cache_key(const char *layer, tile_id tile, const char *format,
                      const char *filters_key, bool privileged, char *out,
                      size_t outlen)
@@ -81,6 +78,16 @@ void tiles_clock_forget(tiles_clock *clock)
     pthread_mutex_unlock(&clock->lock);
 }
 
+/* The midnight known, while it is ahead; else 0. */
+static int64_t tiles_clock_known(tiles_clock *clock)
+{
+    int64_t now = (int64_t)time(NULL);
+    pthread_mutex_lock(&clock->lock);
+    int64_t until = clock->until;
+    pthread_mutex_unlock(&clock->lock);
+    return until > now ? until : 0;
+}
+
 /* Until when a tile of a daily layer stays true (the city's next
  * midnight), or 0 when it cannot tell (then it is not limited, which is no
  * worse than before the layer counted days). Asks the database only when
@@ -107,46 +114,6 @@ static int64_t valid_until(tiles_clock *clock, db_conn *conn)
         clock->until = until;
     pthread_mutex_unlock(&clock->lock);
     return until;
-}
-
-/* The fill of a cache miss: checks the categories a filtered layer is
- * asked for (unknown ones are PARITY_ERR_INPUT), runs the layer's query for
- * this tile, notes "<kept> of <total>" on the entry when --max-features
- * left features out (X-Parity-Truncated), and for a daily layer notes until
- * when the tile holds (a stale one: until now, so it is not kept). */
-static parity_status make_tile(const handler_ctx *ctx, const layer_def *layer,
-                               const route *r, const params_filters *filters,
-                               bool privileged, cache_flight *flight,
-                               parity_buf *body, char *err, size_t errlen)
-{
-    db_conn *conn;
-    parity_status status =
-        db_pool_acquire(ctx->pool, DB_LANE_BULK, &conn, err, errlen);
-    if (status != PARITY_OK)
-        return status;
-    if (filters)
-        status = handler_categories_known(conn, filters, err, errlen);
-    layers_counts counts = {0, 0, false};
-    if (status == PARITY_OK)
-        status =
-            layers_render_tile(conn, ctx->cfg, layer, r->tile, r->format,
-                               filters, privileged, body, &counts, err, errlen);
-    if (status == PARITY_OK && counts.total > counts.kept) {
-        char note[48];
-        size_t n = 0;
-        text_put_int(note, sizeof note, &n, counts.kept);
-        text_put(note, sizeof note, &n, " of ");
-        text_put_int(note, sizeof note, &n, counts.total);
-        cache_flight_set_note(flight, note);
-    }
-    if (status == PARITY_OK && counts.stale)
-        /* Made while its metrics are recomputed: good for this request
-         * and the ones sharing its fill, never kept. */
-        cache_flight_set_valid_until(flight, (int64_t)time(NULL));
-    else if (status == PARITY_OK && layer->daily)
-        cache_flight_set_valid_until(flight, valid_until(ctx->clock, conn));
-    db_pool_release(ctx->pool, conn);
-    return status;
 }
 
 /* X-Parity-Truncated from the entry's note. Copied, not printf'd: this
@@ -179,6 +146,121 @@ static void request_key(const layer_def *layer, const route *r,
         params_filters_key(filters, filters_key, sizeof filters_key);
     tiles_cache_key(layer->name, r->tile, r->format, filters_key, privileged,
                     key, keylen);
+}
+
+/* Answers with the entry (its reference is taken over): a hit, a wait
+ * or a miss as state says; what a token unlocks is for that client only. */
+static void answer_tile(const handler_ctx *ctx, const http_request *req,
+                        http_response *res, cache_entry *entry,
+                        const char *state, bool privileged)
+{
+    res->cache_state = state;
+    set_truncated(res, entry);
+    handler_answer_entry(req, res, entry,
+                         privileged ? "private, no-store"
+                                    : ctx->cfg->cache_control);
+}
+
+/* What a fill needs once its query is answered, whichever thread ran it. */
+typedef struct tile_fill {
+    const handler_ctx *ctx;
+    const http_request *req;
+    http_response *res;
+    cache_flight *flight;
+    const char *format;
+    bool privileged;
+    bool daily;            /* a daily layer: the tile holds until ... */
+    int64_t daily_until;   /* ... the city's next midnight (0: unknown) */
+    http_pending *pending; /* an asynchronous fill's request */
+    layers_tile_query q;
+} tile_fill;
+
+/*
+ * Finishes the fill of a miss with its query's outcome (rows on success,
+ * freed here) and answers the request: notes "<kept> of <total>" on the
+ * entry when --max-features left features out (X-Parity-Truncated); a
+ * stale tile (made while its metrics are recomputed) is good for this
+ * request and those sharing its fill, never kept; a daily layer's holds
+ * until the city's next midnight. A failed fill hands its error to the
+ * requests sharing it, and is never stored.
+ */
+static void fill_finish(const tile_fill *f, parity_status status,
+                        db_result *rows, char *err, size_t errlen)
+{
+    const void *body = "";
+    size_t len = 0;
+    layers_counts counts = {0, 0, false};
+    if (status == PARITY_OK)
+        status =
+            layers_tile_read(&f->q, rows, &body, &len, &counts, err, errlen);
+    if (status == PARITY_OK && counts.total > counts.kept) {
+        char note[48];
+        size_t n = 0;
+        text_put_int(note, sizeof note, &n, counts.kept);
+        text_put(note, sizeof note, &n, " of ");
+        text_put_int(note, sizeof note, &n, counts.total);
+        cache_flight_set_note(f->flight, note);
+    }
+    if (status == PARITY_OK && counts.stale)
+        cache_flight_set_valid_until(f->flight, (int64_t)time(NULL));
+    else if (status == PARITY_OK && f->daily)
+        cache_flight_set_valid_until(f->flight, f->daily_until);
+    cache_entry *entry = NULL;
+    if (status == PARITY_OK)
+        status = cache_fill_done(f->ctx->cache, f->flight, body, len,
+                                 content_type_of(f->format),
+                                 encoding_accepts_gzip(f->req->accept_encoding),
+                                 &entry, err, errlen);
+    else
+        cache_fill_failed(f->ctx->cache, f->flight, status, err);
+    db_result_free(rows);
+    if (status != PARITY_OK) {
+        if (status == PARITY_ERR_INPUT)
+            respond_error(f->res, status, err, NULL);
+        else
+            handler_db_error(f->res, status, f->q.name, err);
+        f->res->cache_state = "miss";
+        return;
+    }
+    answer_tile(f->ctx, f->req, f->res, entry, "miss", f->privileged);
+}
+
+/* The fill of a miss on this thread: checks the categories a filtered
+ * layer is asked for (unknown ones are PARITY_ERR_INPUT), runs the tile's
+ * query, and finishes the fill. */
+static void fill_here(tile_fill *f, const params_filters *filters)
+{
+    char err[1024];
+    db_conn *conn;
+    parity_status status =
+        db_pool_acquire(f->ctx->pool, DB_LANE_BULK, &conn, err, sizeof err);
+    db_result *rows = NULL;
+    if (status == PARITY_OK && filters)
+        status = handler_categories_known(conn, filters, err, sizeof err);
+    if (status == PARITY_OK)
+        status = f->q.binary
+                     ? db_query_binary(conn, f->q.name, f->q.n_params,
+                                       f->q.params, &rows, err, sizeof err)
+                     : db_query(conn, f->q.name, f->q.n_params, f->q.params,
+                                &rows, err, sizeof err);
+    if (status == PARITY_OK && f->daily)
+        f->daily_until = valid_until(f->ctx->clock, conn);
+    db_pool_release(f->ctx->pool, conn);
+    fill_finish(f, status, rows, err, sizeof err);
+}
+
+/* The answer to an asynchronous fill's query, on the database's thread. */
+static void fill_answered(void *arg, db_conn *conn, parity_status status,
+                          db_result *rows, const char *message)
+{
+    tile_fill *f = arg;
+    db_pool_release(f->ctx->pool, conn);
+    char err[1024];
+    size_t n = 0;
+    text_put(err, sizeof err, &n, message);
+    fill_finish(f, status, rows, err, sizeof err);
+    http_pending_done(f->pending);
+    free(f);
 }
 
 bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
@@ -249,10 +331,15 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     request_key(layer, r, &filters, privileged, key, sizeof key);
     cache_outcome outcome;
     cache_entry *entry = NULL;
-    cache_flight *flight = NULL;
+    tile_fill f = {.ctx = ctx,
+                   .req = req,
+                   .res = res,
+                   .format = r->format,
+                   .privileged = privileged,
+                   .daily = layer->daily};
     status =
         cache_lookup(ctx->cache, key, layers_tag(layer), stored_trusted(ctx),
-                     &outcome, &entry, &flight, err, sizeof err);
+                     &outcome, &entry, &f.flight, err, sizeof err);
     if (status != PARITY_OK) {
         if (status != PARITY_ERR_INPUT) {
             char quoted[600];
@@ -265,35 +352,86 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
         res->cache_state = "wait";
         return;
     }
-    if (outcome == CACHE_MISS) {
-        parity_buf body;
-        buf_init(&body, TILE_BODY_CAP);
-        status = make_tile(ctx, layer, r, filtered ? &filters : NULL,
-                           privileged, flight, &body, err, sizeof err);
-        if (status == PARITY_OK)
-            status =
-                cache_fill_done(ctx->cache, flight, body.data ? body.data : "",
-                                body.len, content_type_of(r->format),
-                                encoding_accepts_gzip(req->accept_encoding),
-                                &entry, err, sizeof err);
-        else
-            cache_fill_failed(ctx->cache, flight, status, err);
-        buf_dispose(&body);
-        if (status != PARITY_OK) {
-            if (status == PARITY_ERR_INPUT)
-                respond_error(res, status, err, NULL);
-            else
-                handler_db_error(res, status, query, err);
-            res->cache_state = "miss";
-            return;
-        }
+    if (outcome != CACHE_MISS) {
+        answer_tile(ctx, req, res, entry, outcome == CACHE_HIT ? "hit" : "wait",
+                    privileged);
+        return;
     }
-    res->cache_state = outcome == CACHE_HIT    ? "hit"
-                       : outcome == CACHE_MISS ? "miss"
-                                               : "wait";
-    set_truncated(res, entry);
-    /* What a token unlocks is for that client only. */
-    handler_answer_entry(req, res, entry,
-                         privileged ? "private, no-store"
-                                    : ctx->cfg->cache_control);
+    status = layers_tile_query_make(ctx->cfg, layer, r->tile, r->format,
+                                    filtered ? &filters : NULL, privileged,
+                                    &f.q, err, sizeof err);
+    if (status != PARITY_OK) {
+        cache_fill_failed(ctx->cache, f.flight, status, err);
+        respond_error(res, status, err, NULL);
+        return;
+    }
+    fill_here(&f, filtered ? &filters : NULL);
+}
+
+bool tiles_async(const handler_ctx *ctx, const http_request *req,
+                 const route *r, http_response *res, http_pending *pending)
+{
+    const layer_def *layer = layers_find(r->name);
+    if (!ctx->async || !layer || !layers_query(layer, r->format))
+        return false;
+    /* What needs a query before the tile's (a token, the categories asked
+     * for, the city's midnight when it is not known) is left to a worker,
+     * and so is a request that would wait for another's fill or for a
+     * connection. */
+    bool filtered = layer->n_params > 5;
+    if (filtered && req->authorization)
+        return false;
+    params_filters filters;
+    char err[1024];
+    if (params_parse_filters(req, &filters, err, sizeof err) != PARITY_OK ||
+        (filtered && filters.n_categories > 0))
+        return false;
+    int64_t daily_until = layer->daily ? tiles_clock_known(ctx->clock) : 0;
+    if (layer->daily && !daily_until)
+        return false;
+    db_conn *conn;
+    if (!db_pool_try_acquire(ctx->pool, DB_LANE_BULK, &conn))
+        return false;
+    char key[1400];
+    request_key(layer, r, &filters, false, key, sizeof key);
+    cache_outcome outcome;
+    cache_entry *entry = NULL;
+    cache_flight *flight = NULL;
+    if (cache_lookup_nowait(ctx->cache, key, layers_tag(layer),
+                            stored_trusted(ctx), &outcome, &entry, &flight, err,
+                            sizeof err) != PARITY_OK ||
+        outcome != CACHE_MISS) {
+        cache_entry_release(entry);
+        db_pool_release(ctx->pool, conn);
+        return false;
+    }
+    tile_fill *f = malloc(sizeof *f);
+    parity_status status = PARITY_ERR_NOMEM;
+    if (f) {
+        *f = (tile_fill){.ctx = ctx,
+                         .req = req,
+                         .res = res,
+                         .flight = flight,
+                         .format = r->format,
+                         .daily = layer->daily,
+                         .daily_until = daily_until,
+                         .pending = pending};
+        status = layers_tile_query_make(ctx->cfg, layer, r->tile, r->format,
+                                        filtered ? &filters : NULL, false,
+                                        &f->q, err, sizeof err);
+    }
+    if (status == PARITY_OK)
+        status = db_async_query(ctx->async, conn, f->q.name, f->q.n_params,
+                                f->q.params, f->q.binary, fill_answered, f, err,
+                                sizeof err);
+    if (status != PARITY_OK) {
+        /* Not sent (a connection that broke while idle, out of memory): a
+         * worker makes the tile, on a fresh connection. */
+        cache_fill_failed(ctx->cache, flight, status,
+                          "the database connection was lost; try again");
+        db_pool_release(ctx->pool, conn);
+        free(f);
+        return false;
+    }
+    return true;
 }

@@ -98,6 +98,14 @@ parity_status cache_lookup(cache *c, const char *key, uint64_t tags,
                            cache_entry **entry, cache_flight **flight,
                            char *err, size_t errlen);
 
+/* cache_lookup for a thread that must not wait: the same, except that
+ * when another request is filling key it only says so (CACHE_WAIT, with
+ * no entry and nothing counted or changed); cache_lookup then waits. */
+parity_status cache_lookup_nowait(cache *c, const char *key, uint64_t tags,
+                                  bool use_stored, cache_outcome *outcome,
+                                  cache_entry **entry, cache_flight **flight,
+                                  char *err, size_t errlen);
+
 /* The non-blocking lookup: a stored, still valid entry for key (a
  * reference in *entry: release it; counted as a hit) and true; otherwise
  * false with *entry NULL, nothing counted and nothing changed (no fill is

@@ -35,6 +35,7 @@ typedef struct db_conn db_conn;
 typedef struct db_result db_result;
 typedef struct db_pool db_pool;
 typedef struct db_listener db_listener;
+typedef struct db_async db_async;
 
 /* Opens a connection. conninfo may be a libpq keyword string or URI, or
  * NULL/"" for libpq's PG* environment. statement_timeout_ms 0 means none. */
@@ -121,6 +122,11 @@ db_pool *db_pool_new(const char *conninfo, int size, int reserve,
 void db_pool_free(db_pool *pool);
 parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
                               char *err, size_t errlen);
+/* The non-blocking acquire, for a thread that must not wait: an open
+ * idle connection when one is free for the lane (true), else false with
+ * nothing taken (no free slot, or no open connection to hand out: opening
+ * one would block). An idle connection found dead is closed on the way. */
+bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out);
 /* Gives the connection back; a broken one is closed and its slot reopened
  * on next use. */
 void db_pool_release(db_pool *pool, db_conn *conn);
@@ -130,6 +136,42 @@ typedef struct db_pool_counts {
     int size, reserve, in_use, in_use_bulk, waiting;
 } db_pool_counts;
 void db_pool_stats(db_pool *pool, db_pool_counts *out);
+
+/*
+ * Asynchronous queries, for threads that must not wait on the database:
+ * db_async_query sends a query without waiting, and one thread of the
+ * db_async's (epoll over the sockets of the connections with a query in
+ * flight) reads the answers as they come and calls each query's done
+ * function with its result, one batch of answers per wake-up. The same
+ * deadline as for a blocking query holds (statement timeout plus two
+ * seconds: past it the connection is given up and done gets
+ * PARITY_ERR_TIMEOUT), and errors map to the same statuses.
+ */
+typedef void (*db_async_fn)(void *ctx, db_conn *conn, parity_status status,
+                            db_result *result, const char *err);
+
+/* Starts the thread; NULL when it cannot be started. */
+db_async *db_async_start(void);
+
+/* Sends the named query of sql/queries, already prepared on conn (the
+ * pool's connections are), with text parameters, its result columns in
+ * binary when binary. PARITY_OK: sent, and done will be called exactly
+ * once, on the async thread, with the connection, the status, the result
+ * (the callee's to free; NULL on failure) and the error message; conn
+ * belongs to the async thread until then. Otherwise nothing was sent,
+ * done is never called, and err says why (a broken connection: release
+ * it). */
+parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
+                             int n_params, const char *const *params,
+                             bool binary, db_async_fn done, void *ctx,
+                             char *err, size_t errlen);
+
+/* Queries in flight now. Thread-safe. */
+int db_async_in_flight(db_async *async);
+
+/* Waits for the queries in flight to be answered (each bounded by its
+ * deadline), then stops the thread. NULL is fine. */
+void db_async_stop(db_async *async);
 
 /*
  * The listener: LISTEN channel on a connection of its own, on its own

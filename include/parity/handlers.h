@@ -36,6 +36,8 @@ typedef struct handler_ctx {
                               beats a 503; may be NULL */
     coverage_cache *coverage; /* computed coverage answers (coverage.h) */
     tiles_clock *clock;       /* the city's next midnight (tiles.h) */
+    db_async *async; /* sends tile queries without waiting (tiles_async);
+                        may be NULL */
 } handler_ctx;
 
 /* Takes a pooled connection for work of the lane (db.h: DB_LANE_BULK for

@@ -29,8 +29,12 @@
  * is suspended and the request goes to a bounded pool of worker threads
  * (worker_threads of them) running the `full` handler, which may block on
  * the database or the disk; when it has filled the answer the connection
- * is resumed and the event thread sends it. So a slow request holds a
- * worker, never an event thread, and cached tiles keep flowing on every
+ * is resumed and the event thread sends it. Between the two, an `async`
+ * handler may take a declined request whose answer waits only on the
+ * database (a tile to make): the connection is suspended, the query sent,
+ * and the answer made on the database's own thread when it comes, with
+ * no worker woken and none held while the database works. So a slow request
+ * holds a worker, never an event thread, and cached tiles keep flowing on every
  * other connection. Both handlers are called from many threads at once and
  * must be thread-safe; no handler may assume one thread per connection.
  * The request (http_request and everything it points to) stays valid and
@@ -117,10 +121,27 @@ typedef void (*http_handler_fn)(void *ctx, const http_request *req,
 typedef bool (*http_fast_fn)(void *ctx, const http_request *req,
                              http_response *res);
 
+/* A request taken by the async handler, until it is answered. */
+typedef struct http_pending http_pending;
+
+/* The async handler: runs on an event thread for a request the fast
+ * handler declined, and must not block either. It may take the request
+ * (return true) when the answer only waits on something with an event loop
+ * of its own (a query sent with db_async_query): it then fills res and
+ * calls http_pending_done(pending) exactly once, later, from any thread,
+ * and the connection waits suspended meanwhile, holding no thread. false
+ * leaves the request to the full handler, with res untouched. */
+typedef bool (*http_async_fn)(void *ctx, const http_request *req,
+                              http_response *res, http_pending *pending);
+
+/* Sends the answer the async handler filled in; pending is gone after. */
+void http_pending_done(http_pending *pending);
+
 typedef struct http_handlers {
     http_fast_fn fast;    /* may be NULL: every request goes to a worker */
+    http_async_fn async;  /* may be NULL */
     http_handler_fn full; /* required */
-    void *ctx;            /* passed to both */
+    void *ctx;            /* passed to all three */
 } http_handlers;
 
 /* Called once per answered request (from an event thread), after
@@ -150,6 +171,8 @@ typedef struct http_server_stats {
     unsigned long long request_timeouts;         /* answered 408 and closed */
     unsigned long long fast_answers;   /* answered on an event thread */
     unsigned long long worker_answers; /* answered by a worker */
+    unsigned long long async_answers;  /* answered by the async handler */
+    int async_pending;                 /* taken by it, not yet answered */
     long workers_busy;                 /* workers running a handler now */
     long worker_queue;                 /* requests waiting for a worker */
 } http_server_stats;

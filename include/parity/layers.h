@@ -79,18 +79,31 @@ typedef struct layers_counts {
     bool stale; /* made from metrics being recomputed: do not keep it */
 } layers_counts;
 
-/*
- * Builds one tile of layer in format ("geojson" or "mvt") into out, and its
- * counts into *counts (may be NULL). Returns PARITY_ERR_NOT_FOUND when the
- * layer has no such format, PARITY_ERR_TOO_LARGE when the tile's bytes pass
- * the buffer's cap, PARITY_ERR_INTERNAL when the query's answer is not
- * shaped as above, or the query's status with err set.
- */
-parity_status layers_render_tile(db_conn *conn, const app_config *cfg,
-                                 const layer_def *layer, tile_id tile,
-                                 const char *format,
-                                 const params_filters *filters, bool privileged,
-                                 parity_buf *out, layers_counts *counts,
-                                 char *err, size_t errlen);
+/* A tile query ready to send: its name, its parameters as text (pointing
+ * into the struct's own storage) and whether its result is binary (MVT). */
+typedef struct layers_tile_query {
+    const char *name;
+    const char *params[9];
+    int n_params;
+    bool binary;
+    char z[8], x[16], y[16], decimals[8], max_features[16], categories[1024];
+} layers_tile_query;
+
+/* Fills q for one tile of layer in format (see the top for the
+ * parameters). PARITY_ERR_NOT_FOUND when the layer has no such format. */
+parity_status layers_tile_query_make(const app_config *cfg,
+                                     const layer_def *layer, tile_id tile,
+                                     const char *format,
+                                     const params_filters *filters,
+                                     bool privileged, layers_tile_query *q,
+                                     char *err, size_t errlen);
+
+/* Reads the answer of q: the tile's bytes into *body and *len (pointing
+ * into rows, valid while rows are) and its counts into *counts.
+ * PARITY_ERR_INTERNAL when the answer is not shaped as above. */
+parity_status layers_tile_read(const layers_tile_query *q,
+                               const db_result *rows, const void **body,
+                               size_t *len, layers_counts *counts, char *err,
+                               size_t errlen);
 
 #endif

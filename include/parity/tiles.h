@@ -64,6 +64,16 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
 bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
                 http_response *res);
 
+/* The asynchronous part, for an event thread (an http_async_fn's): takes
+ * a miss whose fill needs only the tile's own query and a connection free
+ * now (no token, no categories to check, the city's midnight known, no
+ * fill of the same tile in flight) and sends that query with
+ * db_async_query (true); the answer is made and sent on the database's
+ * thread when it comes. Otherwise false with res untouched, and
+ * tiles_handle answers on a worker. */
+bool tiles_async(const handler_ctx *ctx, const http_request *req,
+                 const route *r, http_response *res, http_pending *pending);
+
 /* The cache key of a tile request into out (at most outlen bytes). Two
  * requests that must get the same bytes give the same key; filters count
  * only for layers that take them. Pure. */

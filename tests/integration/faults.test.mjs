@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHARED, get, parityOk, sql, startServer } from './lib.mjs';
-import { holdLock, lockWaiters, privateCluster, sleep } from './robust.mjs';
+import { holdLock, lockWaiters, metricValue, parsePrometheus, privateCluster, sleep } from './robust.mjs';
 
 let cluster;
 let db;
@@ -141,6 +141,9 @@ test('a frozen database (accepts connections, never answers): 503 within the cli
   const server = await startServer(db, { args: TIMEOUTS });
   try {
     assert.equal((await get(nextTile(server.url))).status, 200); // a pooled connection
+    const database = async () =>
+      metricValue(parsePrometheus(await (await fetch(`${server.url}/metrics`)).text()), 'parity_http_answers_total', { thread: 'database' });
+    const databaseBefore = await database();
     cluster.freeze();
     let answers;
     try {
@@ -159,6 +162,9 @@ test('a frozen database (accepts connections, never answers): 503 within the cli
       assert.equal(a.retryAfter, '1');
       assert.ok(a.ms < BOUND_MS, `answered after ${a.ms} ms`);
     }
+    // The pooled connection was free, so one of the three sent its query
+    // without waiting: the database's thread gave it up at its deadline.
+    assert.equal((await database()) - databaseBefore, 1);
     await waitFor(async () => (await get(nextTile(server.url))).status === 200, 15_000, 'a 200 after the thaw');
     assert.equal(server.proc.exitCode, null);
   } finally {

@@ -76,7 +76,7 @@ async function waitForMetric(url, name, value) {
   }
 }
 
-test('a request stuck on the database holds neither the event thread nor cached tiles: one event thread, one worker', async () => {
+test('a tile stuck on the database holds no thread and no cached tile back: one event thread, one worker', async () => {
   const server = await startServer(db, { args: ['--event-threads', '1', '--worker-threads', '1'] });
   const cached = atlantaTile(12);
   const slow = atlantaTile(13);
@@ -87,10 +87,12 @@ test('a request stuck on the database holds neither the event thread nor cached 
     assert.equal(first.cache, 'miss');
     lock = await holdLock(db, 'neighborhoods');
     const stuck = track(agentGet(undefined, server.url + slow));
-    // The only worker now runs the stuck tile (its query waits on the lock;
-    // /metrics is answered on the event thread).
-    await waitForMetric(server.url, 'parity_http_workers_busy', 1);
+    // The stuck tile's query was sent without waiting (it waits on the
+    // lock); its request holds no thread, not even the one worker.
+    await waitForMetric(server.url, 'parity_http_async_pending', 1);
     const atStart = await metrics(server.url);
+    assert.equal(metricValue(atStart, 'parity_http_workers_busy'), 0);
+    const databaseBefore = metricValue(atStart, 'parity_http_answers_total', { thread: 'database' });
     const eventBefore = metricValue(atStart, 'parity_http_answers_total', { thread: 'event' });
     const workerBefore = metricValue(atStart, 'parity_http_answers_total', { thread: 'worker' });
     // Eight keep-alive clients, five requests each, for the cached tile, a
@@ -131,11 +133,14 @@ test('a request stuck on the database holds neither the event thread nor cached 
     assert.equal(late.status, 200);
     assert.equal(late.cache, 'miss');
     assert.equal(JSON.parse(late.body).type, 'FeatureCollection');
-    // The 56 answers and the first /metrics were made on the event thread;
-    // the worker made only the stuck tile.
+    // The 56 answers and the first /metrics were made on the event thread,
+    // the stuck tile on the database's thread when its answer came; the
+    // worker made nothing.
     const atEnd = await metrics(server.url);
     assert.equal(metricValue(atEnd, 'parity_http_answers_total', { thread: 'event' }) - eventBefore, 57);
-    assert.equal(metricValue(atEnd, 'parity_http_answers_total', { thread: 'worker' }) - workerBefore, 1);
+    assert.equal(metricValue(atEnd, 'parity_http_answers_total', { thread: 'database' }) - databaseBefore, 1);
+    assert.equal(metricValue(atEnd, 'parity_http_answers_total', { thread: 'worker' }) - workerBefore, 0);
+    assert.equal(metricValue(atEnd, 'parity_http_async_pending'), 0);
     assert.equal(metricValue(atEnd, 'parity_http_workers_busy'), 0);
     assert.equal(metricValue(atEnd, 'parity_http_worker_queue'), 0);
   } finally {
@@ -145,16 +150,22 @@ test('a request stuck on the database holds neither the event thread nor cached 
 });
 
 test('requests queue for a busy worker and are all answered, in order on each connection', async () => {
-  const server = await startServer(db, { args: ['--event-threads', '1', '--worker-threads', '1'] });
+  // One database connection: the first uncached tile takes it (its query
+  // sent without waiting), so the next ones go to the one worker, which
+  // waits for the connection while the rest queue for it.
+  const server = await startServer(db, {
+    args: ['--event-threads', '1', '--worker-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
+  });
   const cached = atlantaTile(12);
   let lock;
   try {
     const warm = await agentGet(undefined, server.url + cached);
     assert.equal(warm.status, 200);
     lock = await holdLock(db, 'neighborhoods');
-    // Pipelined on one connection: an uncached tile (to a worker, stuck),
-    // then the cached tile and /healthz (fast). HTTP/1.1 answers in
-    // request order, so the fast ones must wait behind the slow one here.
+    // Pipelined on one connection: an uncached tile (stuck at the
+    // database), then the cached tile and /healthz (fast). HTTP/1.1
+    // answers in request order, so the fast ones must wait behind the slow
+    // one here.
     const slowTarget = atlantaTile(14);
     const pipelined = track(
       rawHttp(
@@ -167,12 +178,13 @@ test('requests queue for a busy worker and are all answered, in order on each co
         { timeoutMs: 60_000 },
       ),
     );
-    await waitForMetric(server.url, 'parity_http_workers_busy', 1);
-    // Three more uncached tiles on their own connections wait for the one
-    // worker: queued, not at the database (/metrics is answered on the
-    // event thread, so it can tell while the worker is stuck).
+    await waitForMetric(server.url, 'parity_http_async_pending', 1);
+    // Three more uncached tiles on their own connections: no connection is
+    // free, so they go to the one worker; one runs (waiting for the
+    // connection), two queue (/metrics is answered on the event thread, so
+    // it can tell while the worker waits).
     const queued = [15, 16, 11].map((z) => track(agentGet(undefined, server.url + atlantaTile(z))));
-    await waitForMetric(server.url, 'parity_http_worker_queue', 3);
+    await waitForMetric(server.url, 'parity_http_worker_queue', 2);
     const m = await metrics(server.url);
     assert.equal(metricValue(m, 'parity_http_workers_busy'), 1, 'one worker, so one request running');
     const hit = await rawHttp(server.port, [`GET ${cached} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
