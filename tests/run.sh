@@ -82,10 +82,20 @@ fi
 # libraries it uses (libpq, GDAL, PROJ, libmicrohttpd, json-c) have shown no
 # leak through these suites; tests/san/lsan.supp is where one would be
 # suppressed, with a reason.
+# A report holding nothing but "Unable to get registers from thread N." is
+# not a finding: LeakSanitizer's stop-the-world could not read one thread's
+# registers (ptrace raced the thread) and went on with that thread's whole
+# stack counted as reachable. Upstream LLVM made it a verbose-only message
+# (llvm-project pull request 116555); Debian 12's GCC 12 still prints it, a
+# few times in a thousand processes. It is shown, not counted.
 san_reports() { # count and show the reports written since the suite began
     local n=0 f
     for f in "$artifacts"/san/report.*; do
         [ -e "$f" ] || continue
+        if ! grep -qv 'Unable to get registers from thread' "$f"; then
+            echo "sanitizer note $f (not a finding): $(head -1 "$f")" >&2
+            continue
+        fi
         n=$((n + 1))
         echo "sanitizer report $f:" >&2
         head -30 "$f" >&2
