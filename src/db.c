@@ -31,6 +31,8 @@ struct db_conn {
     struct timespec async_deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
     PGresult *async_kept;           /* the result kept so far */
     bool async_flushing;            /* the query is not all sent yet */
+    bool async_watched; /* its socket is in the async's epoll set (one-shot:
+                           armed while a query is out) */
     struct db_conn *async_prev, *async_next; /* the async's in-flight list */
 };
 
@@ -718,7 +720,9 @@ struct db_async {
     int wake_fd; /* eventfd: stop, or a new deadline to wait for */
     pthread_t thread;
     pthread_mutex_t lock; /* the in-flight list and stopping */
-    db_conn *in_flight;   /* a list through async_prev/async_next */
+    db_conn *in_flight;   /* a list through async_prev/async_next, nearest
+                             deadline first (none last) */
+    db_conn *in_flight_tail;
     int n_in_flight;
     bool stopping;
 };
@@ -739,18 +743,20 @@ static void async_unlink(db_async *async, db_conn *conn)
         async->in_flight = conn->async_next;
     if (conn->async_next)
         conn->async_next->async_prev = conn->async_prev;
+    else
+        async->in_flight_tail = conn->async_prev;
     conn->async_prev = conn->async_next = NULL;
     async->n_in_flight--;
     pthread_mutex_unlock(&async->lock);
 }
 
-/* Ends conn's query: out of the epoll set and the list, the connection
- * back to blocking use, and done called with the outcome. res is the
+/* Ends conn's query: out of the list (its socket stays in the epoll set,
+ * disarmed, until the next query or its close), the connection back to
+ * blocking use, and done called with the outcome. res is the
  * answer (NULL when the connection broke or timed_out). */
 static void async_finish(db_async *async, db_conn *conn, PGresult *res,
                          bool timed_out)
 {
-    epoll_ctl(async->epoll_fd, EPOLL_CTL_DEL, PQsocket(conn->pg), NULL);
     async_unlink(async, conn);
     db_async_fn done = conn->async_done;
     void *ctx = conn->async_ctx;
@@ -777,7 +783,20 @@ static void async_finish(db_async *async, db_conn *conn, PGresult *res,
 
 /* Reads what conn's socket has; finishes the query once its last result
  * is in (or the connection broke). */
-static void async_read(db_async *async, db_conn *conn, uint32_t events)
+/* Arms conn's socket for the next event it waits for (one-shot). */
+static bool async_arm(db_async *async, db_conn *conn)
+{
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT |
+                                       (conn->async_flushing ? EPOLLOUT : 0),
+                             .data.ptr = conn};
+    int op = conn->async_watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(async->epoll_fd, op, PQsocket(conn->pg), &ev) != 0)
+        return false;
+    conn->async_watched = true;
+    return true;
+}
+
+static void async_read(db_async *async, db_conn *conn)
 {
     if (conn->async_flushing) {
         int rc = PQflush(conn->pg);
@@ -785,15 +804,9 @@ static void async_read(db_async *async, db_conn *conn, uint32_t events)
             async_finish(async, conn, conn->async_kept, false);
             return;
         }
-        if (rc == 1)
-            return; /* still sending: wait until the socket takes more */
-        /* All sent; what libpq read while sending is in its buffer, so
-         * read on without waiting for the socket. */
-        conn->async_flushing = false;
-        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = conn};
-        epoll_ctl(async->epoll_fd, EPOLL_CTL_MOD, PQsocket(conn->pg), &ev);
-    } else if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
-        return;
+        /* All sent, or not yet: either way, read what came (libpq may have
+         * read while sending) and wait for the rest. */
+        conn->async_flushing = rc == 1;
     }
     bool broken = !PQconsumeInput(conn->pg);
     while (broken || !PQisBusy(conn->pg)) {
@@ -808,32 +821,39 @@ static void async_read(db_async *async, db_conn *conn, uint32_t events)
             return;
         }
     }
+    if (!async_arm(async, conn)) {
+        conn->broken = true;
+        async_finish(async, conn, conn->async_kept, false);
+    }
 }
 
 /* Finishes the queries past their deadline; returns the milliseconds to
  * the nearest deadline left (-1: none). */
 static int async_expire(db_async *async)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
     for (;;) {
-        db_conn *late = NULL;
-        long nearest = -1;
         pthread_mutex_lock(&async->lock);
-        for (db_conn *c = async->in_flight; c && !late; c = c->async_next) {
-            if (!c->async_deadline.tv_sec)
-                continue;
-            long ms = ms_until(&c->async_deadline);
-            if (ms <= 0)
-                late = c;
-            else if (nearest < 0 || ms < nearest)
-                nearest = ms;
-        }
+        db_conn *first = async->in_flight;
+        bool timed = first && first->async_deadline.tv_sec;
+        long ms = timed ? ms_until(&first->async_deadline) : -1;
         pthread_mutex_unlock(&async->lock);
-        if (!late)
-            return nearest < 0 ? -1 : (int)nearest + 1;
-        async_finish(async, late, late->async_kept, true);
+        if (!timed)
+            return -1;
+        if (ms > 0)
+            return (int)ms + 1;
+        async_finish(async, first, first->async_kept, true);
     }
+}
+
+/* True when deadline a comes strictly before b (tv_sec 0: none, never). */
+static bool deadline_before(const struct timespec *a, const struct timespec *b)
+{
+    if (!a->tv_sec)
+        return false;
+    if (!b->tv_sec)
+        return true;
+    return a->tv_sec < b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 static void *async_main(void *arg)
@@ -850,12 +870,15 @@ static void *async_main(void *arg)
         int n = epoll_wait(async->epoll_fd, events, 64, timeout);
         for (int i = 0; i < n; i++) {
             if (!events[i].data.ptr) {
+                /* Woken: drained; the loop looks at the deadlines and the
+                 * stop again. */
                 uint64_t count;
-                if (read(async->wake_fd, &count, sizeof count) < 0)
-                    continue;
+                if (read(async->wake_fd, &count, sizeof count) < 0 &&
+                    errno != EAGAIN)
+                    log_event("warn", "db.async_wake_failed", NULL);
                 continue;
             }
-            async_read(async, events[i].data.ptr, events[i].events);
+            async_read(async, events[i].data.ptr);
         }
     }
 }
@@ -918,23 +941,30 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
     if (conn->deadline_ms > 0)
         conn->async_deadline =
             deadline_after(CLOCK_MONOTONIC, conn->deadline_ms);
-    /* Listed before its socket is watched: the answer may come at once. */
+    /* Listed before its socket is armed: the answer may come at once. In
+     * deadline order, so the thread looks at the first one only; queries
+     * come in that order (one statement timeout), so this is the tail. */
     pthread_mutex_lock(&async->lock);
-    conn->async_prev = NULL;
-    conn->async_next = async->in_flight;
-    if (async->in_flight)
-        async->in_flight->async_prev = conn;
-    async->in_flight = conn;
+    db_conn *after = async->in_flight_tail;
+    while (after &&
+           deadline_before(&conn->async_deadline, &after->async_deadline))
+        after = after->async_prev;
+    conn->async_prev = after;
+    conn->async_next = after ? after->async_next : async->in_flight;
+    if (conn->async_next)
+        conn->async_next->async_prev = conn;
+    else
+        async->in_flight_tail = conn;
+    if (after)
+        after->async_next = conn;
+    else
+        async->in_flight = conn;
     /* The thread sleeps without a deadline while nothing is in flight:
      * wake it to wait for this one's. Decided now: once the socket is
-     * watched, the answer may be handled and conn reused at once. */
+     * armed, the answer may be handled and conn reused at once. */
     bool wake = async->n_in_flight++ == 0 && conn->deadline_ms > 0;
     pthread_mutex_unlock(&async->lock);
-    struct epoll_event ev = {.events = EPOLLIN |
-                                       (conn->async_flushing ? EPOLLOUT : 0),
-                             .data.ptr = conn};
-    if (epoll_ctl(async->epoll_fd, EPOLL_CTL_ADD, PQsocket(conn->pg), &ev) !=
-        0) {
+    if (!async_arm(async, conn)) {
         /* Cannot be watched: the query is out but nobody would read its
          * answer, so the connection is given up. */
         async_unlink(async, conn);
