@@ -173,6 +173,14 @@ nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf"
 
 # ---- parity ----------------------------------------------------------------
 
+# Which side of a comparison goes first in a round: parity in odd rounds,
+# the reference in even ones, so neither always runs on the heels of the
+# other (or of MapServer's 16 processes) and a drift of the machine's speed
+# within a round falls on both sides alike.
+sides() { # round
+    if [ $(($1 % 2)) -eq 1 ]; then echo "parity reference"; else echo "reference parity"; fi
+}
+
 parity_pid=
 parity_url=
 start_parity() { # db cache_size log
@@ -266,7 +274,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns --pool-reserve 0 (no writes during the bench: every connection may serve tiles, as many as pgbench has), cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison, parity first in odd rounds and second in even ones (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns --pool-reserve 0 (no writes during the bench: every connection may serve tiles, as many as pgbench has), cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
@@ -289,10 +297,15 @@ for ds in "${datasets[@]}"; do
         chmod -R a+rX "$d/static"
         for round in $(seq "$rounds"); do
             for f in geojson mvt; do
-                account=$parity_pid
-                measure_wrk "$ds" "parity, warm cache" "$f" "$round" "$parity_url" "$d/$f.txt"
-                account=$(nginx_workers)
-                measure_wrk "$ds" "nginx, static files" "$f" "$round" "$static_url" "$d/$f.txt"
+                for side in $(sides "$round"); do
+                    if [ "$side" = parity ]; then
+                        account=$parity_pid
+                        measure_wrk "$ds" "parity, warm cache" "$f" "$round" "$parity_url" "$d/$f.txt"
+                    else
+                        account=$(nginx_workers)
+                        measure_wrk "$ds" "nginx, static files" "$f" "$round" "$static_url" "$d/$f.txt"
+                    fi
+                done
             done
         done
         account=$parity_pid
@@ -314,9 +327,14 @@ for ds in "${datasets[@]}"; do
     done
     for round in $(seq "$rounds"); do
         for f in geojson mvt; do
-            account=$parity_pid
-            measure_wrk "$ds" "parity, cache off" "$f" "$round" "$parity_url" "$d/$f.txt"
-            measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql"
+            for side in $(sides "$round"); do
+                if [ "$side" = parity ]; then
+                    account=$parity_pid
+                    measure_wrk "$ds" "parity, cache off" "$f" "$round" "$parity_url" "$d/$f.txt"
+                else
+                    measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql"
+                fi
+            done
         done
         account="$(tr '\n' ' ' <"$fcgi_pid_file")"
         measure_wrk "$ds" "MapServer 8, MVT, same properties" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt-neighborhoods.txt"
