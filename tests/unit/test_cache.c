@@ -329,6 +329,15 @@ void test_cache_single_flight(void)
     cache_counters k;
     cache_stats(c, &k);
     CHECK(k.waits == N_WAITERS && k.fills == 1);
+    /* The lookup that must not wait only says a fill is in flight: nothing
+     * taken, nothing counted, and it returns at once. */
+    cache_entry *none = (cache_entry *)&k;
+    cache_flight *no_flight = (cache_flight *)&k;
+    CHECK(cache_lookup_nowait(c, "hot", 1, true, &outcome, &none, &no_flight,
+                              err, sizeof err) == PARITY_OK);
+    CHECK(outcome == CACHE_WAIT && !none && !no_flight);
+    cache_stats(c, &k);
+    CHECK(k.waits == N_WAITERS && k.fills == 1 && k.hits == 0);
     CHECK(cache_fill_done(c, f, "the tile", 8, "text/plain", true, &e, err,
                           sizeof err) == PARITY_OK);
     for (int i = 0; i < N_WAITERS; i++) {
@@ -340,6 +349,17 @@ void test_cache_single_flight(void)
     cache_stats(c, &k);
     CHECK(k.fills == 1 && k.stores == 1);
     cache_entry_release(e);
+    /* Stored now: a hit; another key: a miss that starts its fill. */
+    CHECK(cache_lookup_nowait(c, "hot", 1, true, &outcome, &e, &f, err,
+                              sizeof err) == PARITY_OK);
+    CHECK(outcome == CACHE_HIT && e && !f);
+    cache_entry_release(e);
+    CHECK(cache_lookup_nowait(c, "cold", 1, true, &outcome, &e, &f, err,
+                              sizeof err) == PARITY_OK);
+    CHECK(outcome == CACHE_MISS && !e && f);
+    cache_fill_failed(c, f, PARITY_ERR_UNAVAILABLE, "not sent");
+    cache_stats(c, &k);
+    CHECK(k.fills == 2 && k.hits == 1);
 
     /* A failed fill: every waiter gets its error, and nothing is stored. */
     CHECK(cache_lookup(c, "bad", 1, true, &outcome, &e, &f, err, sizeof err) ==
@@ -353,7 +373,8 @@ void test_cache_single_flight(void)
     }
     CHECK(lookup(c, "bad", &e) == CACHE_MISS);
     cache_stats(c, &k);
-    CHECK(k.fill_errors == 2); /* the test's own give-up in lookup() too */
+    CHECK(k.fill_errors ==
+          3); /* "cold", "bad" and the test's own give-up in lookup() */
     cache_free(c);
 
     /* A waiter gives up after wait_ms. */
