@@ -781,8 +781,6 @@ static void async_finish(db_async *async, db_conn *conn, PGresult *res,
     done(ctx, conn, status, (db_result *)res, err);
 }
 
-/* Reads what conn's socket has; finishes the query once its last result
- * is in (or the connection broke). */
 /* Arms conn's socket for the next event it waits for (one-shot). */
 static bool async_arm(db_async *async, db_conn *conn)
 {
@@ -796,6 +794,8 @@ static bool async_arm(db_async *async, db_conn *conn)
     return true;
 }
 
+/* Reads what conn's socket has; finishes the query once its last result
+ * is in (or the connection broke), else waits for more. */
 static void async_read(db_async *async, db_conn *conn)
 {
     if (conn->async_flushing) {
