@@ -167,7 +167,8 @@ typedef struct tile_fill {
     const http_request *req;
     http_response *res;
     cache_flight *flight;
-    const char *format;
+    const char *content_type; /* static (the route it came from is on the
+                                 event thread's stack, gone by the answer) */
     bool privileged;
     bool daily;            /* a daily layer: the tile holds until ... */
     int64_t daily_until;   /* ... the city's next midnight (0: unknown) */
@@ -208,7 +209,7 @@ static void fill_finish(const tile_fill *f, parity_status status,
     cache_entry *entry = NULL;
     if (status == PARITY_OK)
         status = cache_fill_done(f->ctx->cache, f->flight, body, len,
-                                 content_type_of(f->format),
+                                 f->content_type,
                                  encoding_accepts_gzip(f->req->accept_encoding),
                                  &entry, err, errlen);
     else
@@ -334,7 +335,7 @@ void tiles_handle(const handler_ctx *ctx, const http_request *req,
     tile_fill f = {.ctx = ctx,
                    .req = req,
                    .res = res,
-                   .format = r->format,
+                   .content_type = content_type_of(r->format),
                    .privileged = privileged,
                    .daily = layer->daily};
     status =
@@ -412,7 +413,7 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
                          .req = req,
                          .res = res,
                          .flight = flight,
-                         .format = r->format,
+                         .content_type = content_type_of(r->format),
                          .daily = layer->daily,
                          .daily_until = daily_until,
                          .pending = pending};
