@@ -105,7 +105,11 @@ san_reports() { # count and show the reports written since the suite began
 san_env() {
     rm -rf "$artifacts/san"
     mkdir -p "$artifacts/san"
-    export ASAN_OPTIONS="detect_leaks=1:log_path=$artifacts/san/report:suppressions=$root/tests/san/asan.supp"
+    # detect_stack_use_after_return: a pointer into a returned function's
+    # frame (a request handed to another thread still pointing at the
+    # event thread's stack) is reported at the first read, not only when
+    # the stack happens to be reused.
+    export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:log_path=$artifacts/san/report:suppressions=$root/tests/san/asan.supp"
     export LSAN_OPTIONS="suppressions=$root/tests/san/lsan.supp"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$artifacts/san/report"
     export PARITY_BIN="$root/$san_build/parity"
