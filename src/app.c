@@ -859,10 +859,13 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     a->ctx.listener = a->listener;
     a->ctx.database_down = &a->db_down;
     a->ctx.clock = &a->clock;
-    a->ctx.async = db_async_start();
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->ctx.async = db_async_start(cfg->db_threads > 0 ? cfg->db_threads
+                                  : cpus > 0 ? (int)(cpus < 64 ? cpus : 64)
+                                             : 1);
     if (!a->ctx.async) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM,
-                    "cannot start the database's asynchronous thread");
+                    "cannot start the database's asynchronous threads");
         app_free(a);
         return NULL;
     }

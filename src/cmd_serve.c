@@ -76,8 +76,9 @@ static const option_spec SERVE_OPTIONS[] = {
      "scheme://host[:port], or * (default: none, same origin only)"},
     {"--event-threads", "PARITY_EVENT_THREADS", OPTION_INT, "0", 0, 64,
      ARG(event_threads), "N",
-     "threads reading requests and sending answers, never blocking (0: one "
-     "per online CPU)"},
+     "threads reading requests and sending answers, never blocking, and as "
+     "many reading the database's answers to tile queries (0: one per online "
+     "CPU)"},
     {"--worker-threads", "PARITY_WORKER_THREADS", OPTION_INT, "0", 0, 1024,
      ARG(worker_threads), "N",
      "threads for requests that wait on the database or files (0: "
@@ -140,6 +141,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         .page_size = (int)args.page_size,
         .max_page_size = (int)args.max_page_size,
         .cache_size = (size_t)args.cache_size,
+        .db_threads = (int)args.event_threads,
     };
     app *a = app_new(&app_cfg, err, sizeof err);
     if (!a)

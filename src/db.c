@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,9 @@ struct db_conn {
     struct timespec async_deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
     PGresult *async_kept;           /* the result kept so far */
     bool async_flushing;            /* the query is not all sent yet */
-    bool async_watched; /* its socket is in the async's epoll set (one-shot:
+    bool async_watched; /* its socket is in its loop's epoll set (one-shot:
                            armed while a query is out) */
+    int async_loop;     /* 1 + the index of that loop, 0: none yet */
     struct db_conn *async_prev, *async_next; /* the async's in-flight list */
 };
 
@@ -715,7 +717,7 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out)
 
 /* ---- asynchronous queries ---------------------------------------------- */
 
-struct db_async {
+typedef struct async_loop {
     int epoll_fd;
     int wake_fd; /* eventfd: stop, or a new deadline to wait for */
     pthread_t thread;
@@ -725,39 +727,47 @@ struct db_async {
     db_conn *in_flight_tail;
     int n_in_flight;
     bool stopping;
+} async_loop;
+
+/* One loop per thread; a connection keeps the loop whose epoll set its
+ * socket joined (db_conn.async_loop). */
+struct db_async {
+    async_loop *loops;
+    int n_loops;
+    atomic_uint next; /* round robin for connections new to async */
 };
 
-static void async_wake(db_async *async)
+static void async_wake(async_loop *loop)
 {
     uint64_t one = 1;
-    if (write(async->wake_fd, &one, sizeof one) < 0)
+    if (write(loop->wake_fd, &one, sizeof one) < 0)
         log_event("warn", "db.async_wake_failed", NULL);
 }
 
-static void async_unlink(db_async *async, db_conn *conn)
+static void async_unlink(async_loop *loop, db_conn *conn)
 {
-    pthread_mutex_lock(&async->lock);
+    pthread_mutex_lock(&loop->lock);
     if (conn->async_prev)
         conn->async_prev->async_next = conn->async_next;
     else
-        async->in_flight = conn->async_next;
+        loop->in_flight = conn->async_next;
     if (conn->async_next)
         conn->async_next->async_prev = conn->async_prev;
     else
-        async->in_flight_tail = conn->async_prev;
+        loop->in_flight_tail = conn->async_prev;
     conn->async_prev = conn->async_next = NULL;
-    async->n_in_flight--;
-    pthread_mutex_unlock(&async->lock);
+    loop->n_in_flight--;
+    pthread_mutex_unlock(&loop->lock);
 }
 
 /* Ends conn's query: out of the list (its socket stays in the epoll set,
  * disarmed, until the next query or its close), the connection back to
  * blocking use, and done called with the outcome. res is the
  * answer (NULL when the connection broke or timed_out). */
-static void async_finish(db_async *async, db_conn *conn, PGresult *res,
+static void async_finish(async_loop *loop, db_conn *conn, PGresult *res,
                          bool timed_out)
 {
-    async_unlink(async, conn);
+    async_unlink(loop, conn);
     db_async_fn done = conn->async_done;
     void *ctx = conn->async_ctx;
     conn->async_done = NULL;
@@ -782,13 +792,13 @@ static void async_finish(db_async *async, db_conn *conn, PGresult *res,
 }
 
 /* Arms conn's socket for the next event it waits for (one-shot). */
-static bool async_arm(db_async *async, db_conn *conn)
+static bool async_arm(async_loop *loop, db_conn *conn)
 {
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT |
                                        (conn->async_flushing ? EPOLLOUT : 0),
                              .data.ptr = conn};
     int op = conn->async_watched ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    if (epoll_ctl(async->epoll_fd, op, PQsocket(conn->pg), &ev) != 0)
+    if (epoll_ctl(loop->epoll_fd, op, PQsocket(conn->pg), &ev) != 0)
         return false;
     conn->async_watched = true;
     return true;
@@ -796,12 +806,12 @@ static bool async_arm(db_async *async, db_conn *conn)
 
 /* Reads what conn's socket has; finishes the query once its last result
  * is in (or the connection broke), else waits for more. */
-static void async_read(db_async *async, db_conn *conn)
+static void async_read(async_loop *loop, db_conn *conn)
 {
     if (conn->async_flushing) {
         int rc = PQflush(conn->pg);
         if (rc < 0) {
-            async_finish(async, conn, conn->async_kept, false);
+            async_finish(loop, conn, conn->async_kept, false);
             return;
         }
         /* All sent, or not yet: either way, read what came (libpq may have
@@ -812,36 +822,36 @@ static void async_read(db_async *async, db_conn *conn)
     while (broken || !PQisBusy(conn->pg)) {
         PGresult *res = PQgetResult(conn->pg);
         if (!res) {
-            async_finish(async, conn, conn->async_kept, false);
+            async_finish(loop, conn, conn->async_kept, false);
             return;
         }
         conn->async_kept = keep_result(conn->async_kept, res);
         if (PQstatus(conn->pg) == CONNECTION_BAD && PQisBusy(conn->pg)) {
-            async_finish(async, conn, conn->async_kept, false);
+            async_finish(loop, conn, conn->async_kept, false);
             return;
         }
     }
-    if (!async_arm(async, conn)) {
+    if (!async_arm(loop, conn)) {
         conn->broken = true;
-        async_finish(async, conn, conn->async_kept, false);
+        async_finish(loop, conn, conn->async_kept, false);
     }
 }
 
 /* Finishes the queries past their deadline; returns the milliseconds to
  * the nearest deadline left (-1: none). */
-static int async_expire(db_async *async)
+static int async_expire(async_loop *loop)
 {
     for (;;) {
-        pthread_mutex_lock(&async->lock);
-        db_conn *first = async->in_flight;
+        pthread_mutex_lock(&loop->lock);
+        db_conn *first = loop->in_flight;
         bool timed = first && first->async_deadline.tv_sec;
         long ms = timed ? ms_until(&first->async_deadline) : -1;
-        pthread_mutex_unlock(&async->lock);
+        pthread_mutex_unlock(&loop->lock);
         if (!timed)
             return -1;
         if (ms > 0)
             return (int)ms + 1;
-        async_finish(async, first, first->async_kept, true);
+        async_finish(loop, first, first->async_kept, true);
     }
 }
 
@@ -858,51 +868,83 @@ static bool deadline_before(const struct timespec *a, const struct timespec *b)
 
 static void *async_main(void *arg)
 {
-    db_async *async = arg;
+    async_loop *loop = arg;
     struct epoll_event events[64];
     for (;;) {
-        int timeout = async_expire(async);
-        pthread_mutex_lock(&async->lock);
-        bool done = async->stopping && !async->in_flight;
-        pthread_mutex_unlock(&async->lock);
+        int timeout = async_expire(loop);
+        pthread_mutex_lock(&loop->lock);
+        bool done = loop->stopping && !loop->in_flight;
+        pthread_mutex_unlock(&loop->lock);
         if (done)
             return NULL;
-        int n = epoll_wait(async->epoll_fd, events, 64, timeout);
+        int n = epoll_wait(loop->epoll_fd, events, 64, timeout);
         for (int i = 0; i < n; i++) {
             if (!events[i].data.ptr) {
                 /* Woken: drained; the loop looks at the deadlines and the
                  * stop again. */
                 uint64_t count;
-                if (read(async->wake_fd, &count, sizeof count) < 0 &&
+                if (read(loop->wake_fd, &count, sizeof count) < 0 &&
                     errno != EAGAIN)
                     log_event("warn", "db.async_wake_failed", NULL);
                 continue;
             }
-            async_read(async, events[i].data.ptr);
+            async_read(loop, events[i].data.ptr);
         }
     }
 }
 
-db_async *db_async_start(void)
+static void loop_dispose(async_loop *loop)
+{
+    if (loop->epoll_fd >= 0)
+        close(loop->epoll_fd);
+    if (loop->wake_fd >= 0)
+        close(loop->wake_fd);
+    pthread_mutex_destroy(&loop->lock);
+}
+
+/* Stops a loop once its queries are answered, and frees what it holds. */
+static void loop_stop(async_loop *loop)
+{
+    pthread_mutex_lock(&loop->lock);
+    loop->stopping = true;
+    pthread_mutex_unlock(&loop->lock);
+    async_wake(loop);
+    pthread_join(loop->thread, NULL);
+    loop_dispose(loop);
+}
+
+static bool loop_start(async_loop *loop)
+{
+    pthread_mutex_init(&loop->lock, NULL);
+    loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (loop->epoll_fd < 0 || loop->wake_fd < 0 ||
+        epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, loop->wake_fd, &ev) != 0 ||
+        pthread_create(&loop->thread, NULL, async_main, loop) != 0) {
+        loop_dispose(loop);
+        return false;
+    }
+    return true;
+}
+
+db_async *db_async_start(int threads)
 {
     db_async *async = calloc(1, sizeof *async);
     if (!async)
         return NULL;
-    pthread_mutex_init(&async->lock, NULL);
-    async->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    async->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-    if (async->epoll_fd < 0 || async->wake_fd < 0 ||
-        epoll_ctl(async->epoll_fd, EPOLL_CTL_ADD, async->wake_fd, &ev) != 0 ||
-        pthread_create(&async->thread, NULL, async_main, async) != 0) {
-        if (async->epoll_fd >= 0)
-            close(async->epoll_fd);
-        if (async->wake_fd >= 0)
-            close(async->wake_fd);
-        pthread_mutex_destroy(&async->lock);
+    if (threads < 1)
+        threads = 1;
+    async->loops = calloc((size_t)threads, sizeof *async->loops);
+    if (!async->loops) {
         free(async);
         return NULL;
     }
+    for (; async->n_loops < threads; async->n_loops++)
+        if (!loop_start(&async->loops[async->n_loops])) {
+            db_async_stop(async);
+            return NULL;
+        }
     return async;
 }
 
@@ -918,6 +960,12 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
     if (!db_conn_ok(conn))
         return parity_fail(err, errlen, PARITY_ERR_UNAVAILABLE,
                            "the database connection was given up");
+    /* A connection stays with the loop whose epoll set it joined; new ones
+     * are dealt round robin, so the loops share the pool. */
+    if (!conn->async_loop)
+        conn->async_loop = 1 + (int)(atomic_fetch_add(&async->next, 1) %
+                                     (unsigned)async->n_loops);
+    async_loop *loop = &async->loops[conn->async_loop - 1];
     /* Non-blocking while the query is out, so sending never waits. */
     if (PQsetnonblocking(conn->pg, 1) != 0 ||
         !PQsendQueryPrepared(conn->pg, name, n_params, params, NULL, NULL,
@@ -944,60 +992,47 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
     /* Listed before its socket is armed: the answer may come at once. In
      * deadline order, so the thread looks at the first one only; queries
      * come in that order (one statement timeout), so this is the tail. */
-    pthread_mutex_lock(&async->lock);
-    db_conn *after = async->in_flight_tail;
+    pthread_mutex_lock(&loop->lock);
+    db_conn *after = loop->in_flight_tail;
     while (after &&
            deadline_before(&conn->async_deadline, &after->async_deadline))
         after = after->async_prev;
     conn->async_prev = after;
-    conn->async_next = after ? after->async_next : async->in_flight;
+    conn->async_next = after ? after->async_next : loop->in_flight;
     if (conn->async_next)
         conn->async_next->async_prev = conn;
     else
-        async->in_flight_tail = conn;
+        loop->in_flight_tail = conn;
     if (after)
         after->async_next = conn;
     else
-        async->in_flight = conn;
+        loop->in_flight = conn;
     /* The thread sleeps without a deadline while nothing is in flight:
      * wake it to wait for this one's. Decided now: once the socket is
      * armed, the answer may be handled and conn reused at once. */
-    bool wake = async->n_in_flight++ == 0 && conn->deadline_ms > 0;
-    pthread_mutex_unlock(&async->lock);
-    if (!async_arm(async, conn)) {
+    bool wake = loop->n_in_flight++ == 0 && conn->deadline_ms > 0;
+    pthread_mutex_unlock(&loop->lock);
+    if (!async_arm(loop, conn)) {
         /* Cannot be watched: the query is out but nobody would read its
          * answer, so the connection is given up. */
-        async_unlink(async, conn);
+        async_unlink(loop, conn);
         conn->async_done = NULL;
         conn->broken = true;
         return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
                            "cannot watch the database connection");
     }
     if (wake)
-        async_wake(async);
+        async_wake(loop);
     return PARITY_OK;
-}
-
-int db_async_in_flight(db_async *async)
-{
-    pthread_mutex_lock(&async->lock);
-    int n = async->n_in_flight;
-    pthread_mutex_unlock(&async->lock);
-    return n;
 }
 
 void db_async_stop(db_async *async)
 {
     if (!async)
         return;
-    pthread_mutex_lock(&async->lock);
-    async->stopping = true;
-    pthread_mutex_unlock(&async->lock);
-    async_wake(async);
-    pthread_join(async->thread, NULL);
-    close(async->epoll_fd);
-    close(async->wake_fd);
-    pthread_mutex_destroy(&async->lock);
+    for (int i = 0; i < async->n_loops; i++)
+        loop_stop(&async->loops[i]);
+    free(async->loops);
     free(async);
 }
 

@@ -29,6 +29,8 @@ typedef struct app_config {
     int page_size;             /* API lists: items when no limit is given */
     int max_page_size;         /* API lists: largest limit accepted */
     size_t cache_size;         /* tile cache bound in bytes (0: off) */
+    int db_threads; /* threads answering asynchronous tile queries (0: one
+                       per online CPU, as the event threads) */
 } app_config;
 
 typedef struct app app;

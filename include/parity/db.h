@@ -139,10 +139,12 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out);
 
 /*
  * Asynchronous queries, for threads that must not wait on the database:
- * db_async_query sends a query without waiting, and one thread of the
- * db_async's (epoll over the sockets of the connections with a query in
- * flight) reads the answers as they come and calls each query's done
- * function with its result, one batch of answers per wake-up. The same
+ * db_async_query sends a query without waiting, and the db_async's threads
+ * (each an epoll loop over the sockets of its connections with a query in
+ * flight) read the answers as they come and call each query's done
+ * function with its result, one batch of answers per wake-up. What done
+ * does (making a tile's cache entry, its gzip) runs on those threads, one
+ * per CPU, as a worker's would. The same
  * deadline as for a blocking query holds (statement timeout plus two
  * seconds: past it the connection is given up and done gets
  * PARITY_ERR_TIMEOUT), and errors map to the same statuses.
@@ -150,8 +152,10 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out);
 typedef void (*db_async_fn)(void *ctx, db_conn *conn, parity_status status,
                             db_result *result, const char *err);
 
-/* Starts the thread; NULL when it cannot be started. */
-db_async *db_async_start(void);
+/* Starts threads loops (at least one), each with its own epoll set; a
+ * connection's queries always go to the same one, and connections are
+ * dealt round robin. NULL when they cannot be started. */
+db_async *db_async_start(int threads);
 
 /* Sends the named query of sql/queries, already prepared on conn (the
  * pool's connections are), with text parameters, its result columns in
@@ -166,11 +170,8 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
                              bool binary, db_async_fn done, void *ctx,
                              char *err, size_t errlen);
 
-/* Queries in flight now. Thread-safe. */
-int db_async_in_flight(db_async *async);
-
 /* Waits for the queries in flight to be answered (each bounded by its
- * deadline), then stops the thread. NULL is fine. */
+ * deadline), then stops the threads. NULL is fine. */
 void db_async_stop(db_async *async);
 
 /*
