@@ -395,16 +395,20 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
         return false;
     char key[1400];
     request_key(layer, r, &filters, false, key, sizeof key);
-    cache_outcome outcome;
+    cache_outcome outcome = CACHE_WAIT;
     cache_entry *entry = NULL;
     cache_flight *flight = NULL;
     if (cache_lookup_nowait(ctx->cache, key, layers_tag(layer),
                             stored_trusted(ctx), &outcome, &entry, &flight, err,
                             sizeof err) != PARITY_OK ||
         outcome != CACHE_MISS) {
-        cache_entry_release(entry);
         db_pool_release(ctx->pool, conn);
-        return false;
+        if (outcome != CACHE_HIT || !entry)
+            return false; /* a fill in flight: a worker waits for it */
+        /* Stored since the fast handler looked (counted as a hit once). */
+        answer_tile(ctx, req, res, entry, "hit", false);
+        http_pending_done(pending);
+        return true;
     }
     tile_fill *f = malloc(sizeof *f);
     parity_status status = PARITY_ERR_NOMEM;

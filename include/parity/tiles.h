@@ -69,8 +69,9 @@ bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
  * now (no token, no categories to check, the city's midnight known, no
  * fill of the same tile in flight) and sends that query with
  * db_async_query (true); the answer is made and sent on the database's
- * thread when it comes. Otherwise false with res untouched, and
- * tiles_handle answers on a worker. */
+ * thread when it comes. A tile stored since tiles_fast looked is answered
+ * at once (true). Otherwise false with res untouched, and tiles_handle
+ * answers on a worker. */
 bool tiles_async(const handler_ctx *ctx, const http_request *req,
                  const route *r, http_response *res, http_pending *pending);
 
