@@ -20,6 +20,7 @@
 #include "parity/cors.h"
 #include "parity/coverage.h"
 #include "parity/db.h"
+#include "parity/deadline.h"
 #include "parity/encoding.h"
 #include "parity/handlers.h"
 #include "parity/layers.h"
@@ -145,13 +146,8 @@ static void *monitor_main(void *arg)
         pthread_mutex_unlock(&a->health_lock);
         health_probe(a);
         pthread_mutex_lock(&a->health_lock);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (long)HEALTH_PERIOD_MS * 1000000L;
-        while (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until =
+            deadline_after(CLOCK_REALTIME, HEALTH_PERIOD_MS);
         while (!a->stopping &&
                pthread_cond_timedwait(&a->health_changed, &a->health_lock,
                                       &until) != ETIMEDOUT)

@@ -11,6 +11,7 @@
 
 #include <xxhash.h>
 
+#include "parity/deadline.h"
 #include "parity/encoding.h"
 #include "parity/respond.h"
 #include "parity/text.h"
@@ -327,17 +328,6 @@ static void flight_finish(cache *c, cache_flight *f, parity_status status,
 
 /* ---- the contract ------------------------------------------------------- */
 
-static void deadline_after(struct timespec *ts, int ms)
-{
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
 /* The stored entry of key, retained for the caller and made the newest, or
  * NULL when there is none or it is past its valid_until (then dropped when
  * drop_expired, else left for a fill to replace). Call with the lock. */
@@ -407,8 +397,7 @@ static parity_status lookup(cache *c, const char *key, uint64_t tags,
     }
     f->refs++;
     c->counters.waits++;
-    struct timespec deadline;
-    deadline_after(&deadline, c->wait_ms);
+    struct timespec deadline = deadline_after(CLOCK_REALTIME, c->wait_ms);
     int rc = 0;
     while (!f->done && rc != ETIMEDOUT)
         rc = pthread_cond_timedwait(&f->finished, &c->lock, &deadline);

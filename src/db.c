@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parity/deadline.h"
 #include "parity/log.h"
 #include "parity/sql.h"
 
@@ -213,28 +214,6 @@ static PGresult *keep_result(PGresult *kept, PGresult *res)
     return res;
 }
 
-/* The time ms from now on clock. */
-static struct timespec deadline_after(clockid_t clock, int ms)
-{
-    struct timespec t;
-    clock_gettime(clock, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
-static long ms_until(const struct timespec *deadline)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(deadline->tv_sec - now.tv_sec) * 1000 +
-           (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /*
  * Waits for the answer to the query just sent and returns its result (the
  * first failed one when a string of statements fails part-way, else the
@@ -251,7 +230,8 @@ static PGresult *wait_result(db_conn *conn, bool *timed_out)
     for (;;) {
         while (PQisBusy(conn->pg)) {
             long wait = -1;
-            if (conn->deadline_ms > 0 && (wait = ms_until(&deadline)) <= 0) {
+            if (conn->deadline_ms > 0 &&
+                (wait = deadline_ms_left(&deadline)) <= 0) {
                 *timed_out = true;
                 conn->broken = true;
                 PQclear(kept);
@@ -845,7 +825,7 @@ static int async_expire(async_loop *loop)
         pthread_mutex_lock(&loop->lock);
         db_conn *first = loop->in_flight;
         bool timed = first && first->async_deadline.tv_sec;
-        long ms = timed ? ms_until(&first->async_deadline) : -1;
+        long ms = timed ? deadline_ms_left(&first->async_deadline) : -1;
         pthread_mutex_unlock(&loop->lock);
         if (!timed)
             return -1;
