@@ -145,6 +145,10 @@ static void *monitor_main(void *arg)
     while (!a->stopping) {
         pthread_mutex_unlock(&a->health_lock);
         health_probe(a);
+        /* Tiles waiting for a connection when one broke and none is open
+         * to take its place. */
+        if (a->ctx.async)
+            db_async_refill(a->ctx.async);
         pthread_mutex_lock(&a->health_lock);
         struct timespec until =
             deadline_after(CLOCK_REALTIME, HEALTH_PERIOD_MS);
@@ -245,7 +249,8 @@ static void handle_metrics(app *a, http_response *res)
                             pool.in_use_bulk);
     if (st == PARITY_OK)
         st = metrics_sample(out, "parity_db_pool_waiting", "gauge",
-                            "Requests waiting for a database connection.",
+                            "Requests waiting for a database connection (on a "
+                            "worker, or in line holding no thread).",
                             pool.waiting);
     pthread_mutex_lock(&a->health_lock);
     if (st == PARITY_OK)
@@ -858,7 +863,8 @@ app *app_new(const app_config *cfg, char *err, size_t errlen)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->ctx.async = db_async_start(cfg->db_threads > 0 ? cfg->db_threads
                                   : cpus > 0 ? (int)(cpus < 64 ? cpus : 64)
-                                             : 1);
+                                             : 1,
+                                  a->pool);
     if (!a->ctx.async) {
         parity_fail(err, errlen, PARITY_ERR_NOMEM,
                     "cannot start the database's asynchronous threads");

@@ -507,9 +507,11 @@ struct db_pool {
     bool prepare;
     db_conn **idle; /* stack of open idle connections */
     int n_idle;
-    int in_use;      /* slots handed out (open or being opened) */
-    int in_use_bulk; /* of which to DB_LANE_BULK */
-    int waiting;
+    int in_use;             /* slots handed out (open or being opened) */
+    int in_use_bulk;        /* of which to DB_LANE_BULK */
+    int waiting;            /* threads blocked in db_pool_acquire */
+    struct db_async *async; /* serves its waiters after each release (set
+                               before the pool is shared, cleared after) */
 };
 
 db_pool *db_pool_new(const char *conninfo, int size, int reserve,
@@ -552,6 +554,10 @@ void db_pool_free(db_pool *pool)
     free(pool);
 }
 
+static void async_serve(struct db_async *async);
+static int async_waiting(struct db_async *async);
+static void pool_release(db_pool *pool, db_conn *conn, bool serve);
+
 /* False when the idle connection's server has closed it. */
 static bool idle_connection_alive(db_conn *conn)
 {
@@ -591,6 +597,10 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
         if (rc == ETIMEDOUT && !slot_free(pool, lane)) {
             int limit = lane == DB_LANE_BULK ? pool->bulk_limit : pool->size;
             pthread_mutex_unlock(&pool->lock);
+            /* Queries in line may have let a connection pass for this
+             * thread (threads_waiting). */
+            if (pool->async)
+                async_serve(pool->async);
             return parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
                                "all %d database connections are busy", limit);
         }
@@ -652,14 +662,34 @@ bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
     if (!idle_connection_alive(conn)) {
         log_event("info", "db.reconnect",
                   "reason=\"connection lost while idle\"");
-        db_pool_release(pool, conn); /* closes it: the slot is free again */
+        /* Closes it: the slot is free again (the waiters are served by
+         * whoever called). */
+        pool_release(pool, conn, false);
         return false;
     }
     *out = conn;
     return true;
 }
 
-void db_pool_release(db_pool *pool, db_conn *conn)
+static bool threads_waiting(db_pool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    bool yes = pool->waiting > 0;
+    pthread_mutex_unlock(&pool->lock);
+    return yes;
+}
+
+bool db_pool_must_connect(db_pool *pool, db_lane lane)
+{
+    pthread_mutex_lock(&pool->lock);
+    bool yes = slot_free(pool, lane) && pool->n_idle == 0;
+    pthread_mutex_unlock(&pool->lock);
+    return yes;
+}
+
+/* Returns conn to the pool; then, when serve, gives free connections to
+ * the asynchronous queries waiting for one. */
+static void pool_release(db_pool *pool, db_conn *conn, bool serve)
 {
     if (!conn)
         return;
@@ -682,6 +712,13 @@ void db_pool_release(db_pool *pool, db_conn *conn)
      * be usable only by a bulk waiter: wake them all (a few threads). */
     pthread_cond_broadcast(&pool->freed);
     pthread_mutex_unlock(&pool->lock);
+    if (serve && pool->async)
+        async_serve(pool->async);
+}
+
+void db_pool_release(db_pool *pool, db_conn *conn)
+{
+    pool_release(pool, conn, true);
 }
 
 void db_pool_stats(db_pool *pool, db_pool_counts *out)
@@ -693,11 +730,14 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out)
                             .in_use_bulk = pool->in_use_bulk,
                             .waiting = pool->waiting};
     pthread_mutex_unlock(&pool->lock);
+    if (pool->async)
+        out->waiting += async_waiting(pool->async);
 }
 
 /* ---- asynchronous queries ---------------------------------------------- */
 
 typedef struct async_loop {
+    struct db_async *waiters; /* loop 0: watches the waiters' deadlines */
     int epoll_fd;
     int wake_fd; /* eventfd: stop, or a new deadline to wait for */
     pthread_t thread;
@@ -709,12 +749,30 @@ typedef struct async_loop {
     bool stopping;
 } async_loop;
 
+/* A query waiting for a connection of the pool (db_async_pooled_query). */
+typedef struct async_waiter {
+    struct async_waiter *next;
+    db_lane lane;
+    struct timespec deadline; /* CLOCK_MONOTONIC: the pool's wait */
+    const char *name;
+    int n_params;
+    const char *const *params;
+    bool binary;
+    db_async_fn done;
+    void *ctx;
+    int attempts; /* sends that failed on a broken connection */
+} async_waiter;
+
 /* One loop per thread; a connection keeps the loop whose epoll set its
  * socket joined (db_conn.async_loop). */
 struct db_async {
     async_loop *loops;
     int n_loops;
     atomic_uint next; /* round robin for connections new to async */
+    db_pool *pool;
+    pthread_mutex_t wait_lock; /* the waiters, first come first */
+    async_waiter *waiting, *waiting_tail;
+    atomic_int n_waiting; /* for db_pool_stats, which holds the pool's lock */
 };
 
 static void async_wake(async_loop *loop)
@@ -835,6 +893,74 @@ static int async_expire(async_loop *loop)
     }
 }
 
+/* Gives free connections to the waiters, first come first served (each
+ * query sent on the calling thread), and answers those past their wait
+ * with PARITY_ERR_TIMEOUT; returns the milliseconds to the first
+ * remaining waiter's deadline (-1: none). Runs after every release of a
+ * connection of the pool, when a waiter comes, and on loop 0 when a
+ * deadline passes. */
+static int async_waiters_serve(db_async *async)
+{
+    for (;;) {
+        pthread_mutex_lock(&async->wait_lock);
+        async_waiter *w = async->waiting;
+        if (!w) {
+            pthread_mutex_unlock(&async->wait_lock);
+            return -1;
+        }
+        long ms = deadline_ms_left(&w->deadline);
+        db_conn *conn = NULL;
+        char err[256] = "";
+        parity_status status = PARITY_OK;
+        if (ms > 0) {
+            /* A thread blocked in db_pool_acquire goes first: it was woken
+             * for this connection, and would otherwise lose every race
+             * while tiles keep coming. */
+            if (threads_waiting(async->pool) ||
+                !db_pool_try_acquire(async->pool, w->lane, &conn)) {
+                pthread_mutex_unlock(&async->wait_lock);
+                return (int)ms + 1;
+            }
+            status =
+                db_async_query(async, conn, w->name, w->n_params, w->params,
+                               w->binary, w->done, w->ctx, err, sizeof err);
+            if (status != PARITY_OK) {
+                /* A connection that broke while idle: closed, and the
+                 * query tries the next one (a few times). */
+                pool_release(async->pool, conn, false);
+                conn = NULL;
+                if (++w->attempts < 4) {
+                    pthread_mutex_unlock(&async->wait_lock);
+                    continue;
+                }
+            }
+        } else {
+            int limit = w->lane == DB_LANE_BULK ? async->pool->bulk_limit
+                                                : async->pool->size;
+            status = parity_fail(err, sizeof err, PARITY_ERR_TIMEOUT,
+                                 "all %d database connections are busy", limit);
+        }
+        async->waiting = w->next;
+        if (!async->waiting)
+            async->waiting_tail = NULL;
+        atomic_fetch_sub(&async->n_waiting, 1);
+        pthread_mutex_unlock(&async->wait_lock);
+        if (status != PARITY_OK)
+            w->done(w->ctx, NULL, status, NULL, err);
+        free(w);
+    }
+}
+
+static void async_serve(db_async *async)
+{
+    async_waiters_serve(async);
+}
+
+static int async_waiting(db_async *async)
+{
+    return atomic_load(&async->n_waiting);
+}
+
 /* True when deadline a comes strictly before b (tv_sec 0: none, never). */
 static bool deadline_before(const struct timespec *a, const struct timespec *b)
 {
@@ -852,6 +978,11 @@ static void *async_main(void *arg)
     struct epoll_event events[64];
     for (;;) {
         int timeout = async_expire(loop);
+        if (loop->waiters) {
+            int ms = async_waiters_serve(loop->waiters);
+            if (ms >= 0 && (timeout < 0 || ms < timeout))
+                timeout = ms;
+        }
         pthread_mutex_lock(&loop->lock);
         bool done = loop->stopping && !loop->in_flight;
         pthread_mutex_unlock(&loop->lock);
@@ -908,7 +1039,7 @@ static bool loop_start(async_loop *loop)
     return true;
 }
 
-db_async *db_async_start(int threads)
+db_async *db_async_start(int threads, db_pool *pool)
 {
     db_async *async = calloc(1, sizeof *async);
     if (!async)
@@ -920,12 +1051,74 @@ db_async *db_async_start(int threads)
         free(async);
         return NULL;
     }
+    async->pool = pool;
+    pthread_mutex_init(&async->wait_lock, NULL);
+    async->loops[0].waiters = async;
     for (; async->n_loops < threads; async->n_loops++)
         if (!loop_start(&async->loops[async->n_loops])) {
             db_async_stop(async);
             return NULL;
         }
+    pool->async = async;
     return async;
+}
+
+parity_status db_async_pooled_query(db_async *async, db_lane lane,
+                                    const char *name, int n_params,
+                                    const char *const *params, bool binary,
+                                    db_async_fn done, void *ctx, char *err,
+                                    size_t errlen)
+{
+    async_waiter *w = malloc(sizeof *w);
+    if (!w)
+        return parity_fail(err, errlen, PARITY_ERR_NOMEM, "out of memory");
+    *w = (async_waiter){.lane = lane,
+                        .deadline = deadline_after(
+                            CLOCK_MONOTONIC, async->pool->acquire_timeout_ms),
+                        .name = name,
+                        .n_params = n_params,
+                        .params = params,
+                        .binary = binary,
+                        .done = done,
+                        .ctx = ctx};
+    /* Always in line, behind those already waiting: first come, first
+     * served. */
+    pthread_mutex_lock(&async->wait_lock);
+    bool first = !async->waiting;
+    if (async->waiting_tail)
+        async->waiting_tail->next = w;
+    else
+        async->waiting = w;
+    async->waiting_tail = w;
+    atomic_fetch_add(&async->n_waiting, 1);
+    pthread_mutex_unlock(&async->wait_lock);
+    async_serve(async);
+    /* Still waiting, and first in line: loop 0 may sleep without a
+     * deadline, so make it look at this one's. */
+    pthread_mutex_lock(&async->wait_lock);
+    bool wake = first && async->waiting;
+    pthread_mutex_unlock(&async->wait_lock);
+    if (wake)
+        async_wake(&async->loops[0]);
+    return PARITY_OK;
+}
+
+void db_async_refill(db_async *async)
+{
+    for (int i = 0; i < async->pool->size; i++) {
+        pthread_mutex_lock(&async->wait_lock);
+        async_waiter *w = async->waiting;
+        db_lane lane = w ? w->lane : DB_LANE_BULK;
+        pthread_mutex_unlock(&async->wait_lock);
+        if (!w || !db_pool_must_connect(async->pool, lane))
+            return;
+        db_conn *conn;
+        char err[256];
+        if (db_pool_acquire(async->pool, lane, &conn, err, sizeof err) !=
+            PARITY_OK)
+            return; /* the database is down: the waiters time out */
+        db_pool_release(async->pool, conn);
+    }
 }
 
 parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
@@ -1010,8 +1203,16 @@ void db_async_stop(db_async *async)
 {
     if (!async)
         return;
+    async->pool->async = NULL;
     for (int i = 0; i < async->n_loops; i++)
         loop_stop(&async->loops[i]);
+    /* None is left: the server answered every request it took. */
+    while (async->waiting) {
+        async_waiter *w = async->waiting;
+        async->waiting = w->next;
+        free(w);
+    }
+    pthread_mutex_destroy(&async->wait_lock);
     free(async->loops);
     free(async);
 }

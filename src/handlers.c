@@ -15,19 +15,24 @@ parity_status handler_acquire(const handler_ctx *ctx, db_lane lane,
     char err[512];
     parity_status status =
         db_pool_acquire(ctx->pool, lane, conn, err, sizeof err);
-    if (status != PARITY_OK) {
-        char quoted[600];
-        log_event("warn", "db.unavailable", "status=%s error=%s",
-                  parity_status_name(status),
-                  log_quote(err, quoted, sizeof quoted));
-        respond_error(res, status,
-                      status == PARITY_ERR_TIMEOUT
-                          ? "the server is busy; try again shortly"
-                          : "the database is not reachable right now; try "
-                            "again shortly",
-                      NULL);
-    }
+    if (status != PARITY_OK)
+        handler_pool_error(res, status, err);
     return status;
+}
+
+void handler_pool_error(http_response *res, parity_status status,
+                        const char *err)
+{
+    char quoted[600];
+    log_event("warn", "db.unavailable", "status=%s error=%s",
+              parity_status_name(status),
+              log_quote(err, quoted, sizeof quoted));
+    respond_error(res, status,
+                  status == PARITY_ERR_TIMEOUT
+                      ? "the server is busy; try again shortly"
+                      : "the database is not reachable right now; try "
+                        "again shortly",
+                  NULL);
 }
 
 void handler_db_error(http_response *res, parity_status status,

@@ -173,6 +173,7 @@ typedef struct tile_fill {
     bool daily;            /* a daily layer: the tile holds until ... */
     int64_t daily_until;   /* ... the city's next midnight (0: unknown) */
     http_pending *pending; /* an asynchronous fill's request */
+    bool no_connection;    /* failed for want of a connection */
     layers_tile_query q;
 } tile_fill;
 
@@ -218,6 +219,8 @@ static void fill_finish(const tile_fill *f, parity_status status,
     if (status != PARITY_OK) {
         if (status == PARITY_ERR_INPUT)
             respond_error(f->res, status, err, NULL);
+        else if (f->no_connection)
+            handler_pool_error(f->res, status, err);
         else
             handler_db_error(f->res, status, f->q.name, err);
         f->res->cache_state = "miss";
@@ -235,6 +238,7 @@ static void fill_here(tile_fill *f, const params_filters *filters)
     db_conn *conn;
     parity_status status =
         db_pool_acquire(f->ctx->pool, DB_LANE_BULK, &conn, err, sizeof err);
+    f->no_connection = status != PARITY_OK;
     db_result *rows = NULL;
     if (status == PARITY_OK && filters)
         status = handler_categories_known(conn, filters, err, sizeof err);
@@ -250,11 +254,13 @@ static void fill_here(tile_fill *f, const params_filters *filters)
     fill_finish(f, status, rows, err, sizeof err);
 }
 
-/* The answer to an asynchronous fill's query, on the database's thread. */
+/* The answer to an asynchronous fill's query, on the database's thread
+ * (or on the thread that found no connection for it in time). */
 static void fill_answered(void *arg, db_conn *conn, parity_status status,
                           db_result *rows, const char *message)
 {
     tile_fill *f = arg;
+    f->no_connection = !conn;
     db_pool_release(f->ctx->pool, conn);
     char err[1024];
     size_t n = 0;
@@ -390,8 +396,8 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
     int64_t daily_until = layer->daily ? tiles_clock_known(ctx->clock) : 0;
     if (layer->daily && !daily_until)
         return false;
-    db_conn *conn;
-    if (!db_pool_try_acquire(ctx->pool, DB_LANE_BULK, &conn))
+    /* Opening a connection blocks: that is a worker's job. */
+    if (db_pool_must_connect(ctx->pool, DB_LANE_BULK))
         return false;
     char key[1400];
     request_key(layer, r, &filters, false, key, sizeof key);
@@ -402,7 +408,6 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
                             stored_trusted(ctx), &outcome, &entry, &flight, err,
                             sizeof err) != PARITY_OK ||
         outcome != CACHE_MISS) {
-        db_pool_release(ctx->pool, conn);
         if (outcome != CACHE_HIT || !entry)
             return false; /* a fill in flight: a worker waits for it */
         /* Stored since the fast handler looked (counted as a hit once). */
@@ -425,16 +430,15 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
                                         filtered ? &filters : NULL, false,
                                         &f->q, err, sizeof err);
     }
+    /* Sent on a free connection, or in line for the next one released;
+     * from here on fill_answered answers (it may have already). */
     if (status == PARITY_OK)
-        status = db_async_query(ctx->async, conn, f->q.name, f->q.n_params,
-                                f->q.params, f->q.binary, fill_answered, f, err,
-                                sizeof err);
+        status = db_async_pooled_query(ctx->async, DB_LANE_BULK, f->q.name,
+                                       f->q.n_params, f->q.params, f->q.binary,
+                                       fill_answered, f, err, sizeof err);
     if (status != PARITY_OK) {
-        /* Not sent (a connection that broke while idle, out of memory): a
-         * worker makes the tile, on a fresh connection. */
-        cache_fill_failed(ctx->cache, flight, status,
-                          "the database connection was lost; try again");
-        db_pool_release(ctx->pool, conn);
+        /* Out of memory: a worker tries. */
+        cache_fill_failed(ctx->cache, flight, status, err);
         free(f);
         return false;
     }

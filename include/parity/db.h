@@ -128,10 +128,16 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
  * one would block). An idle connection found dead is closed on the way. */
 bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out);
 /* Gives the connection back; a broken one is closed and its slot reopened
- * on next use. */
+ * on next use. Then the queries waiting for a connection without a thread
+ * (db_async_pooled_query) get what is free, on this thread. */
 void db_pool_release(db_pool *pool, db_conn *conn);
+/* True when work of lane would get a new connection now: a slot is free
+ * and no open connection is idle (connecting blocks). */
+bool db_pool_must_connect(db_pool *pool, db_lane lane);
+
 /* Slots in all, the reserved ones, handed out (of which to bulk work), and
- * requests waiting for one. Thread-safe. */
+ * requests waiting for one (threads blocked in db_pool_acquire and queries
+ * in line in db_async_pooled_query). Thread-safe. */
 typedef struct db_pool_counts {
     int size, reserve, in_use, in_use_bulk, waiting;
 } db_pool_counts;
@@ -154,8 +160,10 @@ typedef void (*db_async_fn)(void *ctx, db_conn *conn, parity_status status,
 
 /* Starts threads loops (at least one), each with its own epoll set; a
  * connection's queries always go to the same one, and connections are
- * dealt round robin. NULL when they cannot be started. */
-db_async *db_async_start(int threads);
+ * dealt round robin. Queries waiting for a connection of pool
+ * (db_async_pooled_query) are served as the pool's connections are
+ * released. NULL when they cannot be started. */
+db_async *db_async_start(int threads, db_pool *pool);
 
 /* Sends the named query of sql/queries, already prepared on conn (the
  * pool's connections are), with text parameters, its result columns in
@@ -169,6 +177,28 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
                              int n_params, const char *const *params,
                              bool binary, db_async_fn done, void *ctx,
                              char *err, size_t errlen);
+
+/* db_async_query on a connection of the pool for work of lane, taken
+ * without blocking: at once when one is free and no other query waits for
+ * one; otherwise the query waits in line, holding no thread, and is sent
+ * by whichever thread releases the next connection (first come, first
+ * served), or done gets PARITY_ERR_TIMEOUT and no connection once the
+ * pool's wait (its acquire timeout) is over. done may be called before
+ * this returns (a connection free now, or a send that failed: then with
+ * no connection and the error). The connection done gets is the caller's
+ * to release. params must stay valid until done is called. Anything but
+ * PARITY_OK (out of memory): nothing waits, done is never called. */
+parity_status db_async_pooled_query(db_async *async, db_lane lane,
+                                    const char *name, int n_params,
+                                    const char *const *params, bool binary,
+                                    db_async_fn done, void *ctx, char *err,
+                                    size_t errlen);
+
+/* Opens connections for the waiting queries when slots of the pool are
+ * free but no open connection is idle (a connection that broke was
+ * closed on release): blocks while connecting, so call it from a thread
+ * that may (the health monitor, every half second). */
+void db_async_refill(db_async *async);
 
 /* Waits for the queries in flight to be answered (each bounded by its
  * deadline), then stops the threads. NULL is fine. */

@@ -46,6 +46,11 @@ typedef struct handler_ctx {
 parity_status handler_acquire(const handler_ctx *ctx, db_lane lane,
                               db_conn **conn, http_response *res);
 
+/* Answers the failure to get a connection (logged with err): 503, "busy"
+ * when none came free in time, "not reachable" otherwise. */
+void handler_pool_error(http_response *res, parity_status status,
+                        const char *err);
+
 /* Answers a failed query (logged with its name; the client gets no SQL). */
 void handler_db_error(http_response *res, parity_status status,
                       const char *query, const char *err);

@@ -151,8 +151,8 @@ test('a tile stuck on the database holds no thread and no cached tile back: one 
 
 test('requests queue for a busy worker and are all answered, in order on each connection', async () => {
   // One database connection: the first uncached tile takes it (its query
-  // sent without waiting), so the next ones go to the one worker, which
-  // waits for the connection while the rest queue for it.
+  // sent without waiting), so the API reads that follow go to the one
+  // worker, which waits for the connection while the rest queue for it.
   const server = await startServer(db, {
     args: ['--event-threads', '1', '--worker-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
   });
@@ -179,11 +179,11 @@ test('requests queue for a busy worker and are all answered, in order on each co
       ),
     );
     await waitForMetric(server.url, 'parity_http_async_pending', 1);
-    // Three more uncached tiles on their own connections: no connection is
-    // free, so they go to the one worker; one runs (waiting for the
-    // connection), two queue (/metrics is answered on the event thread, so
-    // it can tell while the worker waits).
-    const queued = [15, 16, 11].map((z) => track(agentGet(undefined, server.url + atlantaTile(z))));
+    // Three API reads on their own connections: no connection is free, so
+    // the one worker runs one (waiting for the connection) and two queue
+    // (/metrics is answered on the event thread, so it can tell while the
+    // worker waits).
+    const queued = ['/api/partners', '/api/programs', '/api/sites'].map((p) => track(agentGet(undefined, server.url + p)));
     await waitForMetric(server.url, 'parity_http_worker_queue', 2);
     const m = await metrics(server.url);
     assert.equal(metricValue(m, 'parity_http_workers_busy'), 1, 'one worker, so one request running');
@@ -202,12 +202,78 @@ test('requests queue for a busy worker and are all answered, in order on each co
     assert.ok(raw.indexOf('"FeatureCollection"') < raw.indexOf('"database"'), '/healthz answered last');
     for (const q of queued) {
       const a = await q.promise;
-      assert.equal(a.status, 200);
-      assert.equal(JSON.parse(a.body).type, 'FeatureCollection');
+      assert.equal(a.status, 200, a.body);
+      assert.ok(Array.isArray(JSON.parse(a.body).items), a.body);
     }
   } finally {
     if (lock) await lock.release();
     await server.stop();
+  }
+});
+
+test('uncached tiles past the pool wait in line holding no thread, and past the pool wait get 503', async () => {
+  const server = await startServer(db, {
+    args: ['--event-threads', '1', '--worker-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
+  });
+  let lock;
+  try {
+    // Opens the one connection (a worker's job), then tiles go without one.
+    assert.equal((await agentGet(undefined, server.url + atlantaTile(10))).status, 200);
+    lock = await holdLock(db, 'neighborhoods');
+    const stuck = track(agentGet(undefined, server.url + atlantaTile(14)));
+    await waitForMetric(server.url, 'parity_http_async_pending', 1);
+    const before = await metrics(server.url);
+    // Three more uncached tiles, no connection free: in line for the next
+    // one, holding neither a worker nor an event thread.
+    const inLine = [15, 16, 11].map((z) => track(agentGet(undefined, server.url + atlantaTile(z))));
+    await waitForMetric(server.url, 'parity_db_pool_waiting', 3);
+    const m = await metrics(server.url);
+    assert.equal(metricValue(m, 'parity_http_async_pending'), 4);
+    assert.equal(metricValue(m, 'parity_http_workers_busy'), 0);
+    assert.equal(metricValue(m, 'parity_http_worker_queue'), 0);
+    assert.ok(![stuck, ...inLine].some((t) => t.settled));
+    await lock.release();
+    lock = null;
+    for (const t of [stuck, ...inLine]) {
+      const a = await t.promise;
+      assert.equal(a.status, 200, a.body);
+      assert.equal(a.cache, 'miss');
+      assert.equal(JSON.parse(a.body).type, 'FeatureCollection');
+    }
+    const after = await metrics(server.url);
+    const made = (mm, thread) => metricValue(mm, 'parity_http_answers_total', { thread });
+    assert.equal(made(after, 'database') - made(before, 'database'), 4, 'all four made when their queries were answered');
+    assert.equal(made(after, 'worker') - made(before, 'worker'), 0);
+    assert.equal(metricValue(after, 'parity_db_pool_waiting'), 0);
+  } finally {
+    if (lock) await lock.release();
+    await server.stop();
+  }
+
+  // The same line with a short pool wait: the tile behind the stuck one
+  // is answered 503 once the wait is over, while the stuck one goes on.
+  const short = await startServer(db, {
+    args: ['--event-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '1000'],
+  });
+  try {
+    assert.equal((await agentGet(undefined, short.url + atlantaTile(10))).status, 200);
+    lock = await holdLock(db, 'neighborhoods');
+    const stuck = track(agentGet(undefined, short.url + atlantaTile(13)));
+    await waitForMetric(short.url, 'parity_http_async_pending', 1);
+    const late = await agentGet(undefined, short.url + atlantaTile(12));
+    assert.equal(late.status, 503, late.body);
+    assert.match(JSON.parse(late.body).error.message, /the server is busy; try again shortly/);
+    assert.equal(stuck.settled, false);
+    await lock.release();
+    lock = null;
+    assert.equal((await stuck.promise).status, 200);
+    // Nothing was kept of the failed fill: asked again, the tile is made.
+    const again = await agentGet(undefined, short.url + atlantaTile(12));
+    assert.equal(again.status, 200);
+    assert.equal(again.cache, 'miss');
+  } finally {
+    if (lock) await lock.release();
+    await short.stop();
   }
 });
 
