@@ -57,9 +57,9 @@ bool app_fast(void *ctx, const http_request *req, http_response *res);
 
 /* The http_async_fn for the server (ctx is the app): never blocks. Takes
  * a GET/HEAD of a tile that missed the cache when its fill needs only the
- * tile's query and a database connection is free (tiles_async): the query
- * is sent, and the answer made on the database's thread; declines
- * everything else, leaving res untouched. */
+ * tile's query (tiles_async): the query is sent, at once or when a
+ * connection comes free, and the answer made on the database's thread;
+ * declines everything else, leaving res untouched. */
 bool app_async(void *ctx, const http_request *req, http_response *res,
                http_pending *pending);
 

@@ -31,9 +31,10 @@
  * the database or the disk; when it has filled the answer the connection
  * is resumed and the event thread sends it. Between the two, an `async`
  * handler may take a declined request whose answer waits only on the
- * database (a tile to make): the connection is suspended, the query sent,
- * and the answer made on the database's own thread when it comes, with
- * no worker woken and none held while the database works. So a slow request
+ * database (a tile to make): the connection is suspended, the query sent
+ * (or put in line for the next free database connection), and the answer
+ * made on the database's own thread when it comes, with no worker woken
+ * and none held while the request waits. So a slow request
  * holds a worker, never an event thread, and cached tiles keep flowing on every
  * other connection. Both handlers are called from many threads at once and
  * must be thread-safe; no handler may assume one thread per connection.

@@ -65,13 +65,15 @@ bool tiles_fast(const handler_ctx *ctx, const http_request *req, const route *r,
                 http_response *res);
 
 /* The asynchronous part, for an event thread (an http_async_fn's): takes
- * a miss whose fill needs only the tile's own query and a connection free
- * now (no token, no categories to check, the city's midnight known, no
- * fill of the same tile in flight) and sends that query with
- * db_async_query (true); the answer is made and sent on the database's
- * thread when it comes. A tile stored since tiles_fast looked is answered
- * at once (true). Otherwise false with res untouched, and tiles_handle
- * answers on a worker. */
+ * a miss whose fill needs only the tile's own query (no token, no
+ * categories to check, the city's midnight known, no fill of the same tile
+ * in flight) and sends that query with db_async_pooled_query (true): on a
+ * free connection at once, else in line for the next one, holding no
+ * thread; the answer is made and sent on the database's thread when it
+ * comes (a 503 past the pool's wait). A tile stored since tiles_fast
+ * looked is answered at once (true). Otherwise (or when a connection
+ * would have to be opened first, which blocks) false with res untouched,
+ * and tiles_handle answers on a worker. */
 bool tiles_async(const handler_ctx *ctx, const http_request *req,
                  const route *r, http_response *res, http_pending *pending);
 
