@@ -145,10 +145,6 @@ static void *monitor_main(void *arg)
     while (!a->stopping) {
         pthread_mutex_unlock(&a->health_lock);
         health_probe(a);
-        /* Tiles waiting for a connection when one broke and none is open
-         * to take its place. */
-        if (a->ctx.async)
-            db_async_refill(a->ctx.async);
         pthread_mutex_lock(&a->health_lock);
         struct timespec until =
             deadline_after(CLOCK_REALTIME, HEALTH_PERIOD_MS);

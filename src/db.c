@@ -1103,24 +1103,6 @@ parity_status db_async_pooled_query(db_async *async, db_lane lane,
     return PARITY_OK;
 }
 
-void db_async_refill(db_async *async)
-{
-    for (int i = 0; i < async->pool->size; i++) {
-        pthread_mutex_lock(&async->wait_lock);
-        async_waiter *w = async->waiting;
-        db_lane lane = w ? w->lane : DB_LANE_BULK;
-        pthread_mutex_unlock(&async->wait_lock);
-        if (!w || !db_pool_must_connect(async->pool, lane))
-            return;
-        db_conn *conn;
-        char err[256];
-        if (db_pool_acquire(async->pool, lane, &conn, err, sizeof err) !=
-            PARITY_OK)
-            return; /* the database is down: the waiters time out */
-        db_pool_release(async->pool, conn);
-    }
-}
-
 parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
                              int n_params, const char *const *params,
                              bool binary, db_async_fn done, void *ctx,

@@ -183,8 +183,11 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
  * one; otherwise the query waits in line, holding no thread, and is sent
  * by whichever thread releases the next connection (first come, first
  * served), or done gets PARITY_ERR_TIMEOUT and no connection once the
- * pool's wait (its acquire timeout) is over. done may be called before
- * this returns (a connection free now, or a send that failed: then with
+ * pool's wait (its acquire timeout) is over. Only open connections are
+ * handed out here: when a slot is free but none is open (one broke and
+ * was closed), the line waits for the next db_pool_acquire that opens one
+ * (the server's health probe takes one every half second). done may be called
+ * before this returns (a connection free now, or a send that failed: then with
  * no connection and the error). The connection done gets is the caller's
  * to release. params must stay valid until done is called. Anything but
  * PARITY_OK (out of memory): nothing waits, done is never called. */
@@ -193,12 +196,6 @@ parity_status db_async_pooled_query(db_async *async, db_lane lane,
                                     const char *const *params, bool binary,
                                     db_async_fn done, void *ctx, char *err,
                                     size_t errlen);
-
-/* Opens connections for the waiting queries when slots of the pool are
- * free but no open connection is idle (a connection that broke was
- * closed on release): blocks while connecting, so call it from a thread
- * that may (the health monitor, every half second). */
-void db_async_refill(db_async *async);
 
 /* Waits for the queries in flight to be answered (each bounded by its
  * deadline), then stops the threads. NULL is fine. */

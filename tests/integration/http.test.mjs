@@ -277,6 +277,38 @@ test('uncached tiles past the pool wait in line holding no thread, and past the 
   }
 });
 
+test('a tile in line for a connection gets one even when the busy connection breaks and none is left open', async () => {
+  const server = await startServer(db, {
+    args: ['--event-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
+  });
+  let lock;
+  try {
+    assert.equal((await agentGet(undefined, server.url + atlantaTile(10))).status, 200);
+    lock = await holdLock(db, 'neighborhoods');
+    const stuck = track(agentGet(undefined, server.url + atlantaTile(13)));
+    await waitForMetric(server.url, 'parity_http_async_pending', 1);
+    const inLine = track(agentGet(undefined, server.url + atlantaTile(12)));
+    await waitForMetric(server.url, 'parity_db_pool_waiting', 1);
+    // The one connection's backend is ended: its tile fails and the
+    // connection is closed, so the slot is free with no open connection
+    // to hand to the tile in line. The health probe's next turn opens one,
+    // and its release hands it to the line.
+    sql(db, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'parity' AND wait_event_type = 'Lock'`);
+    const failed = await stuck.promise;
+    assert.equal(failed.status, 503, failed.body);
+    await lock.release();
+    lock = null;
+    const a = await inLine.promise;
+    assert.equal(a.status, 200, a.body);
+    assert.equal(a.cache, 'miss');
+    assert.equal(JSON.parse(a.body).type, 'FeatureCollection');
+  } finally {
+    if (lock) await lock.release();
+    await server.stop();
+  }
+});
+
 test('64 keep-alive clients on one event thread: every answer whole', async () => {
   const server = await startServer(db, { args: ['--event-threads', '1', '--worker-threads', '2'] });
   try {
