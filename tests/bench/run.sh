@@ -4,7 +4,8 @@
 #   - parity with a warm cache vs nginx serving the identical tile bytes as
 #     static files (fetched from parity once);
 #   - parity with the cache off vs pgbench running the identical tile SQL as
-#     prepared statements, at the same concurrency;
+#     prepared statements, at the same concurrency (and, for reference, with
+#     as many connections as parity's pool has);
 #   - parity vs MapServer 8 (FastCGI behind nginx) on the same PostGIS: MVT
 #     tiles, and OGC API Features GeoJSON for the same tiles' bounding boxes,
 #     with the same properties as parity's tiles (the coverage metrics,
@@ -25,7 +26,8 @@
 #
 # Environment: BENCH_SECONDS (each measurement, default 4), BENCH_ROUNDS
 # (default 5), BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk and
-# pgbench threads, default 2), BENCH_PER_ZOOM (tiles per zoom in the list,
+# pgbench threads, default 2), BENCH_POOL (parity's --pool-size, default 2
+# per CPU: the database runs on this machine), BENCH_PER_ZOOM (tiles per zoom in the list,
 # default 30), BENCH_CACHE_SIZE (default 64M), BENCH_KEEP=1 keeps the work
 # directory, BENCH_PARTS (default "cache nocache stampede": the warm-cache
 # comparisons, the cache-off ones with pgbench and MapServer, the 100-client
@@ -39,6 +41,7 @@ bin=$root/build/parity
 seconds=${BENCH_SECONDS:-4}
 rounds=${BENCH_ROUNDS:-5}
 conns=${BENCH_CONNECTIONS:-16}
+pool=${BENCH_POOL:-$((2 * $(nproc)))}
 threads=${BENCH_THREADS:-2}
 per_zoom=${BENCH_PER_ZOOM:-30}
 cache_size=${BENCH_CACHE_SIZE:-64M}
@@ -187,7 +190,7 @@ start_parity() { # db cache_size log
     local port
     port=$(free_port)
     "$bin" --db "$1" serve --listen "127.0.0.1:$port" --web-root "$root/build/web" \
-        --cache-size "$2" --pool-size "$conns" --pool-reserve 0 --statement-timeout 60000 \
+        --cache-size "$2" --pool-size "$pool" --pool-reserve 0 --statement-timeout 60000 \
         --cache-control "public, max-age=60" 2>>"$3" &
     parity_pid=$!
     pids+=("$parity_pid")
@@ -252,10 +255,10 @@ measure_wrk() { # dataset name format round base_url list [header]
     say "$1 round $4: $2 $3: $(tail -1 "$results" | cut -f5) req/s"
 }
 
-measure_pgbench() { # dataset name format round db script
-    local dir=$work/pgbench-$1-$3-$4 out tps failed
+measure_pgbench() { # dataset name format round db script clients
+    local dir=$work/pgbench-$1-$3-$4-$7 out tps failed
     mkdir -p "$dir"
-    out=$(cd "$dir" && pgbench -n -M prepared -c "$conns" -j "$threads" -T "$seconds" -l \
+    out=$(cd "$dir" && pgbench -n -M prepared -c "$7" -j "$threads" -T "$seconds" -l \
         -f "$6" "$5" 2>&1) || { say "pgbench failed: $out"; return 1; }
     tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")
     failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
@@ -274,7 +277,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison, parity first in odd rounds and second in even ones (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $conns --pool-reserve 0 (no writes during the bench: every connection may serve tiles, as many as pgbench has), cache $cache_size; MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison, parity first in odd rounds and second in even ones (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $pool --pool-reserve 0 (2 connections per CPU of the machine the database runs on; no writes during the bench, so every connection may serve tiles; requests past the pool wait in line in parity, holding no thread), cache $cache_size; pgbench with $conns clients (the same concurrency) and, for reference, with $pool (as many connections as parity's pool); MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
@@ -327,14 +330,21 @@ for ds in "${datasets[@]}"; do
     done
     for round in $(seq "$rounds"); do
         for f in geojson mvt; do
+            # pgbench at parity's pool's concurrency first in odd rounds and
+            # last in even ones: parity is always next to the comparison
+            # that holds the goal.
+            [ $((round % 2)) -eq 1 ] &&
+                measure_pgbench "$ds" "pgbench, same SQL, parity's pool concurrency" "$f" "$round" "$db" "$d/pgb-$f.sql" "$pool"
             for side in $(sides "$round"); do
                 if [ "$side" = parity ]; then
                     account=$parity_pid
                     measure_wrk "$ds" "parity, cache off" "$f" "$round" "$parity_url" "$d/$f.txt"
                 else
-                    measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql"
+                    measure_pgbench "$ds" "pgbench, same SQL" "$f" "$round" "$db" "$d/pgb-$f.sql" "$conns"
                 fi
             done
+            [ $((round % 2)) -eq 0 ] &&
+                measure_pgbench "$ds" "pgbench, same SQL, parity's pool concurrency" "$f" "$round" "$db" "$d/pgb-$f.sql" "$pool"
         done
         account="$(tr '\n' ' ' <"$fcgi_pid_file")"
         measure_wrk "$ds" "MapServer 8, MVT, same properties" mvt "$round" "http://127.0.0.1:$ms_port" "$d/ms-mvt-neighborhoods.txt"
