@@ -645,11 +645,15 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
     return PARITY_OK;
 }
 
-bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
+/* db_pool_try_acquire, and when behind_threads not while a thread is
+ * blocked in db_pool_acquire. */
+static bool pool_take_idle(db_pool *pool, db_lane lane, bool behind_threads,
+                           db_conn **out)
 {
     *out = NULL;
     pthread_mutex_lock(&pool->lock);
-    if (!slot_free(pool, lane) || pool->n_idle == 0) {
+    if (!slot_free(pool, lane) || pool->n_idle == 0 ||
+        (behind_threads && pool->waiting > 0)) {
         pthread_mutex_unlock(&pool->lock);
         return false;
     }
@@ -671,12 +675,9 @@ bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
     return true;
 }
 
-static bool threads_waiting(db_pool *pool)
+bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
 {
-    pthread_mutex_lock(&pool->lock);
-    bool yes = pool->waiting > 0;
-    pthread_mutex_unlock(&pool->lock);
-    return yes;
+    return pool_take_idle(pool, lane, false, out);
 }
 
 bool db_pool_must_connect(db_pool *pool, db_lane lane)
@@ -736,10 +737,15 @@ void db_pool_stats(db_pool *pool, db_pool_counts *out)
 
 /* ---- asynchronous queries ---------------------------------------------- */
 
+/* The longest a loop sleeps: it then looks at the deadlines of its
+ * queries (and loop 0 at the line's), so a query or a waiter new to a
+ * sleeping loop needs no wake-up, and a deadline is kept within this. */
+#define LOOP_PERIOD_MS 250
+
 typedef struct async_loop {
     struct db_async *waiters; /* loop 0: watches the waiters' deadlines */
     int epoll_fd;
-    int wake_fd; /* eventfd: stop, or a new deadline to wait for */
+    int wake_fd; /* eventfd: the stop */
     pthread_t thread;
     pthread_mutex_t lock; /* the in-flight list and stopping */
     db_conn *in_flight;   /* a list through async_prev/async_next, nearest
@@ -910,41 +916,44 @@ static int async_waiters_serve(db_async *async)
         }
         long ms = deadline_ms_left(&w->deadline);
         db_conn *conn = NULL;
-        char err[256] = "";
-        parity_status status = PARITY_OK;
-        if (ms > 0) {
-            /* A thread blocked in db_pool_acquire goes first: it was woken
-             * for this connection, and would otherwise lose every race
-             * while tiles keep coming. */
-            if (threads_waiting(async->pool) ||
-                !db_pool_try_acquire(async->pool, w->lane, &conn)) {
-                pthread_mutex_unlock(&async->wait_lock);
-                return (int)ms + 1;
-            }
-            status =
-                db_async_query(async, conn, w->name, w->n_params, w->params,
-                               w->binary, w->done, w->ctx, err, sizeof err);
-            if (status != PARITY_OK) {
-                /* A connection that broke while idle: closed, and the
-                 * query tries the next one (a few times). */
-                pool_release(async->pool, conn, false);
-                conn = NULL;
-                if (++w->attempts < 4) {
-                    pthread_mutex_unlock(&async->wait_lock);
-                    continue;
-                }
-            }
-        } else {
-            int limit = w->lane == DB_LANE_BULK ? async->pool->bulk_limit
-                                                : async->pool->size;
-            status = parity_fail(err, sizeof err, PARITY_ERR_TIMEOUT,
-                                 "all %d database connections are busy", limit);
+        /* A thread blocked in db_pool_acquire goes first: it was woken
+         * for this connection, and would otherwise lose every race while
+         * tiles keep coming. */
+        if (ms > 0 && !pool_take_idle(async->pool, w->lane, true, &conn)) {
+            pthread_mutex_unlock(&async->wait_lock);
+            return (int)ms + 1;
         }
         async->waiting = w->next;
         if (!async->waiting)
             async->waiting_tail = NULL;
         atomic_fetch_sub(&async->n_waiting, 1);
         pthread_mutex_unlock(&async->wait_lock);
+        /* Sent without the lock: others may serve the line meanwhile. */
+        char err[256] = "";
+        parity_status status;
+        if (!conn) {
+            int limit = w->lane == DB_LANE_BULK ? async->pool->bulk_limit
+                                                : async->pool->size;
+            status = parity_fail(err, sizeof err, PARITY_ERR_TIMEOUT,
+                                 "all %d database connections are busy", limit);
+        } else if ((status = db_async_query(
+                        async, conn, w->name, w->n_params, w->params, w->binary,
+                        w->done, w->ctx, err, sizeof err)) != PARITY_OK) {
+            /* A connection that broke while idle: closed, and the query
+             * goes back to the head of the line for the next one (a few
+             * times). */
+            pool_release(async->pool, conn, false);
+            if (++w->attempts < 4) {
+                pthread_mutex_lock(&async->wait_lock);
+                w->next = async->waiting;
+                async->waiting = w;
+                if (!w->next)
+                    async->waiting_tail = w;
+                atomic_fetch_add(&async->n_waiting, 1);
+                pthread_mutex_unlock(&async->wait_lock);
+                continue;
+            }
+        }
         if (status != PARITY_OK)
             w->done(w->ctx, NULL, status, NULL, err);
         free(w);
@@ -988,6 +997,8 @@ static void *async_main(void *arg)
         pthread_mutex_unlock(&loop->lock);
         if (done)
             return NULL;
+        if (timeout < 0 || timeout > LOOP_PERIOD_MS)
+            timeout = LOOP_PERIOD_MS;
         int n = epoll_wait(loop->epoll_fd, events, 64, timeout);
         for (int i = 0; i < n; i++) {
             if (!events[i].data.ptr) {
@@ -1084,7 +1095,6 @@ parity_status db_async_pooled_query(db_async *async, db_lane lane,
     /* Always in line, behind those already waiting: first come, first
      * served. */
     pthread_mutex_lock(&async->wait_lock);
-    bool first = !async->waiting;
     if (async->waiting_tail)
         async->waiting_tail->next = w;
     else
@@ -1092,14 +1102,8 @@ parity_status db_async_pooled_query(db_async *async, db_lane lane,
     async->waiting_tail = w;
     atomic_fetch_add(&async->n_waiting, 1);
     pthread_mutex_unlock(&async->wait_lock);
+    /* Loop 0 looks at this one's deadline within LOOP_PERIOD_MS. */
     async_serve(async);
-    /* Still waiting, and first in line: loop 0 may sleep without a
-     * deadline, so make it look at this one's. */
-    pthread_mutex_lock(&async->wait_lock);
-    bool wake = first && async->waiting;
-    pthread_mutex_unlock(&async->wait_lock);
-    if (wake)
-        async_wake(&async->loops[0]);
     return PARITY_OK;
 }
 
@@ -1162,10 +1166,10 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
         after->async_next = conn;
     else
         loop->in_flight = conn;
-    /* The thread sleeps without a deadline while nothing is in flight:
-     * wake it to wait for this one's. Decided now: once the socket is
-     * armed, the answer may be handled and conn reused at once. */
-    bool wake = loop->n_in_flight++ == 0 && conn->deadline_ms > 0;
+    /* The thread looks at its deadlines at least every LOOP_PERIOD_MS: no
+     * need to wake it for this one's (a write and a wake-up per query
+     * whenever its loop had nothing in flight). */
+    loop->n_in_flight++;
     pthread_mutex_unlock(&loop->lock);
     if (!async_arm(loop, conn)) {
         /* Cannot be watched: the query is out but nobody would read its
@@ -1176,8 +1180,6 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
         return parity_fail(err, errlen, PARITY_ERR_INTERNAL,
                            "cannot watch the database connection");
     }
-    if (wake)
-        async_wake(loop);
     return PARITY_OK;
 }
 
