@@ -167,7 +167,7 @@ for ds in "${datasets[@]}"; do
         -e "s|@ITEMS@|${ms_items[$ds]}|g" "$here/mapserver.map.in" >"$work/mapserver/$ds.map"
 done
 MAPSERVER_CONFIG_FILE=$work/mapserver/mapserver.conf \
-    spawn-fcgi -a 127.0.0.1 -p "$fcgi_port" -F "$conns" -P "$fcgi_pid_file" -- "$mapserv" >/dev/null
+    spawn-fcgi -a 127.0.0.1 -p "$fcgi_port" -F "$pool" -P "$fcgi_pid_file" -- "$mapserv" >/dev/null
 
 sed -e "s|@WORK@|$work|g" -e "s|@MS_PORT@|$ms_port|g" -e "s|@FCGI_PORT@|$fcgi_port|g" \
     -e "s|@STATIC_DEMO@|$static_port_demo|g" -e "s|@STATIC_COUNTIES@|$static_port_counties|g" \
@@ -277,7 +277,7 @@ machine() {
     echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared)"
     echo "- PostgreSQL $(psql "$base" -XAtc 'SHOW server_version'), PostGIS $(psql "$(dbof bench_demo)" -XAtc 'SELECT postgis_lib_version()'), $(nginx -v 2>&1 | sed 's/.*: //'), MapServer $("$mapserv" -v | sed -n 's/^MapServer version \([^ ]*\).*/\1/p'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison, parity first in odd rounds and second in even ones (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $pool --pool-reserve 0 (2 connections per CPU of the machine the database runs on; no writes during the bench, so every connection may serve tiles; requests past the pool wait in line in parity, holding no thread), cache $cache_size; pgbench with $conns clients (the same concurrency) and, for reference, with $pool (as many connections as parity's pool); MapServer: $conns FastCGI processes (spawn-fcgi) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
+    echo "- each measurement ${seconds} s, $rounds rounds alternating the two sides of each comparison, parity first in odd rounds and second in even ones (medians of round-by-round ratios reported), $conns connections, $threads client threads, loopback only (127.0.0.1); parity --pool-size $pool --pool-reserve 0 (2 connections per CPU of the machine the database runs on; no writes during the bench, so every connection may serve tiles; requests past the pool wait in line in parity, holding no thread), cache $cache_size; pgbench with $conns clients (the same concurrency) and, for reference, with $pool (as many connections as parity's pool); MapServer: $pool FastCGI processes (spawn-fcgi; as many database connections as parity's pool) behind nginx, PostGIS connection kept (CLOSE_CONNECTION=DEFER); nginx: 2 workers, sendfile, open_file_cache, no access log (parity logs every request)"
 }
 machine >"$work/machine.md"
 
