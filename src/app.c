@@ -145,6 +145,8 @@ static void *monitor_main(void *arg)
     while (!a->stopping) {
         pthread_mutex_unlock(&a->health_lock);
         health_probe(a);
+        /* The access lines of the last half second reach the log. */
+        log_flush();
         pthread_mutex_lock(&a->health_lock);
         struct timespec until =
             deadline_after(CLOCK_REALTIME, HEALTH_PERIOD_MS);

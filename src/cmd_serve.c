@@ -29,7 +29,9 @@ static const option_spec SERVE_OPTIONS[] = {
     {"--web-root", "PARITY_WEB_ROOT", OPTION_STRING, "build/web", 0, 0,
      ARG(web_root), "DIR", "directory of the map page (built by `make web`)"},
     {"--pool-size", "PARITY_POOL_SIZE", OPTION_INT, "8", 1, 256, ARG(pool_size),
-     "N", "database connections at most"},
+     "N",
+     "database connections at most (about 2 per CPU of the database "
+     "server: tiles past them wait in line, holding no thread)"},
     {"--pool-reserve", "PARITY_POOL_RESERVE", OPTION_INT, "2", 0, 255,
      ARG(pool_reserve), "N",
      "connections tiles and reads may not take: kept for API writes "
@@ -185,6 +187,7 @@ int cmd_serve(int argc, char **argv, const char *db)
     log_event("info", "server.stopping", "signal=%s grace_ms=%lld",
               sig == SIGTERM ? "TERM" : "INT", args.shutdown_grace_ms);
     http_server_stop(server, (int)args.shutdown_grace_ms);
+    log_flush();
     app_free(a);
     log_event("info", "server.stopped", NULL);
     return 0;

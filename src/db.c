@@ -598,7 +598,7 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
             int limit = lane == DB_LANE_BULK ? pool->bulk_limit : pool->size;
             pthread_mutex_unlock(&pool->lock);
             /* Queries in line may have let a connection pass for this
-             * thread (threads_waiting). */
+             * thread (pool_take_idle). */
             if (pool->async)
                 async_serve(pool->async);
             return parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
@@ -645,15 +645,18 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
     return PARITY_OK;
 }
 
-/* db_pool_try_acquire, and when behind_threads not while a thread is
- * blocked in db_pool_acquire. */
-static bool pool_take_idle(db_pool *pool, db_lane lane, bool behind_threads,
-                           db_conn **out)
+/* The non-blocking acquire, for the line of db_async_pooled_query: an
+ * open idle connection when one is free for the lane (true), else false
+ * with nothing taken (no free slot; no open connection to hand out, as
+ * opening one would block; or a thread blocked in db_pool_acquire, which
+ * goes first: it was woken for this connection, and would otherwise lose
+ * every race while tiles keep coming). An idle connection found dead is
+ * closed on the way. */
+static bool pool_take_idle(db_pool *pool, db_lane lane, db_conn **out)
 {
     *out = NULL;
     pthread_mutex_lock(&pool->lock);
-    if (!slot_free(pool, lane) || pool->n_idle == 0 ||
-        (behind_threads && pool->waiting > 0)) {
+    if (!slot_free(pool, lane) || pool->n_idle == 0 || pool->waiting > 0) {
         pthread_mutex_unlock(&pool->lock);
         return false;
     }
@@ -673,11 +676,6 @@ static bool pool_take_idle(db_pool *pool, db_lane lane, bool behind_threads,
     }
     *out = conn;
     return true;
-}
-
-bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out)
-{
-    return pool_take_idle(pool, lane, false, out);
 }
 
 bool db_pool_must_connect(db_pool *pool, db_lane lane)
@@ -916,10 +914,7 @@ static int async_waiters_serve(db_async *async)
         }
         long ms = deadline_ms_left(&w->deadline);
         db_conn *conn = NULL;
-        /* A thread blocked in db_pool_acquire goes first: it was woken
-         * for this connection, and would otherwise lose every race while
-         * tiles keep coming. */
-        if (ms > 0 && !pool_take_idle(async->pool, w->lane, true, &conn)) {
+        if (ms > 0 && !pool_take_idle(async->pool, w->lane, &conn)) {
             pthread_mutex_unlock(&async->wait_lock);
             return (int)ms + 1;
         }

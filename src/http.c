@@ -399,7 +399,7 @@ static void log_access(const char *method, const char *url, int status,
     text_put(line, cap, &n, " client=");
     text_put(line, cap, &n, client);
     line[n++] = '\n';
-    log_write(line, n);
+    log_write_buffered(line, n);
 }
 
 /* Logs, counts and sends res (its body or borrowed bytes go to

@@ -2,6 +2,7 @@
 #include "parity/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,11 +64,16 @@ size_t log_prefix(char *line, size_t cap, const char *level, const char *event)
     return n;
 }
 
-void log_write(const char *line, size_t len)
+/* Access lines wait here, whole, for one write(2) of many (the lock is
+ * held for a copy; for the write only when the buffer is full, every few
+ * hundred lines, or flushed). */
+#define ACCESS_BUFFER 32768
+static pthread_mutex_t buffer_lock = PTHREAD_MUTEX_INITIALIZER;
+static char buffer[ACCESS_BUFFER];
+static size_t buffered;
+
+static void write_all(const char *line, size_t len)
 {
-    /* One write(2) per line, not stdio: stderr's lock was the most contended
-     * lock of the server (every request logs its access line), and a single
-     * write keeps lines whole. */
     const char *p = line;
     size_t left = len;
     while (left > 0) {
@@ -79,6 +85,45 @@ void log_write(const char *line, size_t len)
         p += written;
         left -= (size_t)written;
     }
+}
+
+/* Writes what is buffered; call with buffer_lock held. */
+static void flush_locked(void)
+{
+    write_all(buffer, buffered);
+    buffered = 0;
+}
+
+void log_write(const char *line, size_t len)
+{
+    /* One write(2) per line, not stdio: stderr's lock was the most contended
+     * lock of the server (every request logs its access line), and a single
+     * write keeps lines whole. The access lines before it go first. */
+    pthread_mutex_lock(&buffer_lock);
+    flush_locked();
+    write_all(line, len);
+    pthread_mutex_unlock(&buffer_lock);
+}
+
+void log_write_buffered(const char *line, size_t len)
+{
+    pthread_mutex_lock(&buffer_lock);
+    if (buffered + len > ACCESS_BUFFER)
+        flush_locked();
+    if (len > ACCESS_BUFFER)
+        write_all(line, len);
+    else {
+        memcpy(buffer + buffered, line, len);
+        buffered += len;
+    }
+    pthread_mutex_unlock(&buffer_lock);
+}
+
+void log_flush(void)
+{
+    pthread_mutex_lock(&buffer_lock);
+    flush_locked();
+    pthread_mutex_unlock(&buffer_lock);
 }
 
 void log_event(const char *level, const char *event, const char *fmt, ...)

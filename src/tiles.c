@@ -437,7 +437,8 @@ bool tiles_async(const handler_ctx *ctx, const http_request *req,
                                        f->q.n_params, f->q.params, f->q.binary,
                                        fill_answered, f, err, sizeof err);
     if (status != PARITY_OK) {
-        /* Out of memory: a worker tries. */
+        /* Not taken (out of memory, a query that cannot be made): a worker
+         * tries. */
         cache_fill_failed(ctx->cache, flight, status, err);
         free(f);
         return false;

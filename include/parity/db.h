@@ -122,11 +122,6 @@ db_pool *db_pool_new(const char *conninfo, int size, int reserve,
 void db_pool_free(db_pool *pool);
 parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
                               char *err, size_t errlen);
-/* The non-blocking acquire, for a thread that must not wait: an open
- * idle connection when one is free for the lane (true), else false with
- * nothing taken (no free slot, or no open connection to hand out: opening
- * one would block). An idle connection found dead is closed on the way. */
-bool db_pool_try_acquire(db_pool *pool, db_lane lane, db_conn **out);
 /* Gives the connection back; a broken one is closed and its slot reopened
  * on next use. Then the queries waiting for a connection without a thread
  * (db_async_pooled_query) get what is free, on this thread. */
