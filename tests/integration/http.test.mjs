@@ -211,17 +211,33 @@ test('requests queue for a busy worker and are all answered, in order on each co
   }
 });
 
-test('uncached tiles past the pool wait in line holding no thread, and past the pool wait get 503', async () => {
+/**
+ * A server with one pooled database connection, taken by an uncached tile
+ * (zoom z) stuck on a lock the test holds on the neighborhoods; resolves
+ * {server, lock, stuck}, and stops the server if it cannot.
+ */
+async function oneConnectionStuck(poolWaitMs, z) {
   const server = await startServer(db, {
-    args: ['--event-threads', '1', '--worker-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
+    args: ['--event-threads', '1', '--worker-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', String(poolWaitMs)],
   });
   let lock;
   try {
-    // Opens the one connection (a worker's job), then tiles go without one.
+    // Opens the one connection (a worker's job); then tiles go without one.
     assert.equal((await agentGet(undefined, server.url + atlantaTile(10))).status, 200);
     lock = await holdLock(db, 'neighborhoods');
-    const stuck = track(agentGet(undefined, server.url + atlantaTile(14)));
+    const stuck = track(agentGet(undefined, server.url + atlantaTile(z)));
     await waitForMetric(server.url, 'parity_http_async_pending', 1);
+    return { server, lock, stuck };
+  } catch (error) {
+    if (lock) await lock.release();
+    await server.stop();
+    throw error;
+  }
+}
+
+test('uncached tiles past the pool wait in line holding no thread, and past the pool wait get 503', async () => {
+  let { server, lock, stuck } = await oneConnectionStuck(60_000, 14);
+  try {
     const before = await metrics(server.url);
     // Three more uncached tiles, no connection free: in line for the next
     // one, holding neither a worker nor an event thread.
@@ -252,15 +268,9 @@ test('uncached tiles past the pool wait in line holding no thread, and past the 
 
   // The same line with a short pool wait: the tile behind the stuck one
   // is answered 503 once the wait is over, while the stuck one goes on.
-  const short = await startServer(db, {
-    args: ['--event-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '1000'],
-  });
+  ({ server, lock, stuck } = await oneConnectionStuck(1000, 13));
   try {
-    assert.equal((await agentGet(undefined, short.url + atlantaTile(10))).status, 200);
-    lock = await holdLock(db, 'neighborhoods');
-    const stuck = track(agentGet(undefined, short.url + atlantaTile(13)));
-    await waitForMetric(short.url, 'parity_http_async_pending', 1);
-    const late = await agentGet(undefined, short.url + atlantaTile(12));
+    const late = await agentGet(undefined, server.url + atlantaTile(12));
     assert.equal(late.status, 503, late.body);
     assert.match(JSON.parse(late.body).error.message, /the server is busy; try again shortly/);
     assert.equal(stuck.settled, false);
@@ -268,25 +278,20 @@ test('uncached tiles past the pool wait in line holding no thread, and past the 
     lock = null;
     assert.equal((await stuck.promise).status, 200);
     // Nothing was kept of the failed fill: asked again, the tile is made.
-    const again = await agentGet(undefined, short.url + atlantaTile(12));
+    const again = await agentGet(undefined, server.url + atlantaTile(12));
     assert.equal(again.status, 200);
     assert.equal(again.cache, 'miss');
   } finally {
     if (lock) await lock.release();
-    await short.stop();
+    await server.stop();
   }
 });
 
 test('a tile in line for a connection gets one even when the busy connection breaks and none is left open', async () => {
-  const server = await startServer(db, {
-    args: ['--event-threads', '1', '--pool-size', '1', '--pool-reserve', '0', '--pool-wait', '60000'],
-  });
-  let lock;
+  const held = await oneConnectionStuck(60_000, 13);
+  const { server, stuck } = held;
+  let { lock } = held;
   try {
-    assert.equal((await agentGet(undefined, server.url + atlantaTile(10))).status, 200);
-    lock = await holdLock(db, 'neighborhoods');
-    const stuck = track(agentGet(undefined, server.url + atlantaTile(13)));
-    await waitForMetric(server.url, 'parity_http_async_pending', 1);
     const inLine = track(agentGet(undefined, server.url + atlantaTile(12)));
     await waitForMetric(server.url, 'parity_db_pool_waiting', 1);
     // The one connection's backend is ended: its tile fails and the
