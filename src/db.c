@@ -554,7 +554,7 @@ void db_pool_free(db_pool *pool)
     free(pool);
 }
 
-static void async_serve(struct db_async *async);
+static int async_waiters_serve(struct db_async *async);
 static int async_waiting(struct db_async *async);
 static void pool_release(db_pool *pool, db_conn *conn, bool serve);
 
@@ -600,7 +600,7 @@ parity_status db_pool_acquire(db_pool *pool, db_lane lane, db_conn **out,
             /* Queries in line may have let a connection pass for this
              * thread (pool_take_idle). */
             if (pool->async)
-                async_serve(pool->async);
+                async_waiters_serve(pool->async);
             return parity_fail(err, errlen, PARITY_ERR_TIMEOUT,
                                "all %d database connections are busy", limit);
         }
@@ -712,7 +712,7 @@ static void pool_release(db_pool *pool, db_conn *conn, bool serve)
     pthread_cond_broadcast(&pool->freed);
     pthread_mutex_unlock(&pool->lock);
     if (serve && pool->async)
-        async_serve(pool->async);
+        async_waiters_serve(pool->async);
 }
 
 void db_pool_release(db_pool *pool, db_conn *conn)
@@ -749,7 +749,6 @@ typedef struct async_loop {
     db_conn *in_flight;   /* a list through async_prev/async_next, nearest
                              deadline first (none last) */
     db_conn *in_flight_tail;
-    int n_in_flight;
     bool stopping;
 } async_loop;
 
@@ -798,7 +797,6 @@ static void async_unlink(async_loop *loop, db_conn *conn)
     else
         loop->in_flight_tail = conn->async_prev;
     conn->async_prev = conn->async_next = NULL;
-    loop->n_in_flight--;
     pthread_mutex_unlock(&loop->lock);
 }
 
@@ -955,11 +953,6 @@ static int async_waiters_serve(db_async *async)
     }
 }
 
-static void async_serve(db_async *async)
-{
-    async_waiters_serve(async);
-}
-
 static int async_waiting(db_async *async)
 {
     return atomic_load(&async->n_waiting);
@@ -1098,7 +1091,7 @@ parity_status db_async_pooled_query(db_async *async, db_lane lane,
     atomic_fetch_add(&async->n_waiting, 1);
     pthread_mutex_unlock(&async->wait_lock);
     /* Loop 0 looks at this one's deadline within LOOP_PERIOD_MS. */
-    async_serve(async);
+    async_waiters_serve(async);
     return PARITY_OK;
 }
 
@@ -1162,9 +1155,7 @@ parity_status db_async_query(db_async *async, db_conn *conn, const char *name,
     else
         loop->in_flight = conn;
     /* The thread looks at its deadlines at least every LOOP_PERIOD_MS: no
-     * need to wake it for this one's (a write and a wake-up per query
-     * whenever its loop had nothing in flight). */
-    loop->n_in_flight++;
+     * need to wake it for this one's. */
     pthread_mutex_unlock(&loop->lock);
     if (!async_arm(loop, conn)) {
         /* Cannot be watched: the query is out but nobody would read its

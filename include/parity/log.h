@@ -19,7 +19,7 @@ void log_event(const char *level, const char *event, const char *fmt, ...)
  * (cap bytes; at most cap - 2 are used, leaving room for the caller's
  * fields and the newline) and returns its length; no NUL is written. For
  * lines built by hand on hot paths (the access log), finished with
- * log_write. Thread-safe, no printf. */
+ * log_write (or log_write_buffered). Thread-safe, no printf. */
 size_t log_prefix(char *line, size_t cap, const char *level, const char *event);
 
 /* Writes len bytes of line (one whole line, ending in '\n') to standard
